@@ -15,6 +15,8 @@ function layerOf(absFile) {
   return null;
 }
 
+const isBridge = (spec, fromFile) =>
+  path.relative(ROOT, path.resolve(path.dirname(fromFile), spec)).split(path.sep).slice(0, 2).join('/') === 'main/bridge';
 const isNodeBuiltin = (spec) => spec.startsWith('node:') || NODE_BUILTINS.has(spec.split('/')[0]);
 const isRelative = (spec) => spec.startsWith('.') || spec.startsWith('/');
 
@@ -29,6 +31,7 @@ function check(fromLayer, fromFile, spec) {
     if (fromLayer === 'renderer' && target !== 'renderer' && target !== 'shared') return `renderer/ may import only shared/ (found ${target}/)`;
     if (fromLayer !== 'renderer' && target === 'renderer') return `only renderer/ may import renderer/ (from ${fromLayer}/)`;
     if (fromLayer !== 'main/app' && target === 'main/app') return `only main/app may import main/app (from ${fromLayer}/)`;
+    if (fromLayer === 'main/app' && isBridge(spec, fromFile)) return 'the packaged Electron app never starts the browser bridge (main/bridge)';
     return null;
   }
   const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
