@@ -6,6 +6,7 @@ import { EntenteError } from '../../shared/errors';
 import type { PrefsStore } from './prefs-store';
 
 const MAX_PREFS_BYTES = 64 * 1024;
+const StoredPrefs = Prefs.partial().strict();
 
 /**
  * The file store used outside Electron (browser bridge, CLI, tests). A missing file means defaults;
@@ -34,8 +35,10 @@ export class FilePrefsStore implements PrefsStore {
       return { ...DEFAULT_PREFS };
     }
     try {
-      const parsed = Prefs.safeParse({ ...DEFAULT_PREFS, ...(JSON.parse(text) as object) });
-      if (parsed.success) return parsed.data;
+      const stored: unknown = JSON.parse(text);
+      // Missing keys take their defaults (a file from an older version); anything else must be valid.
+      const parsed = StoredPrefs.safeParse(stored);
+      if (parsed.success) return { ...DEFAULT_PREFS, ...parsed.data };
     } catch {
       // fall through: invalid JSON is reported like an invalid value
     }
