@@ -1,0 +1,56 @@
+import { useEffect, useMemo, useState } from 'react';
+import { I18nextProvider } from 'react-i18next';
+import type { AppInfo, EntenteApi } from '../../shared/api/contract';
+import type { Prefs, PrefsPatch } from '../../shared/prefs';
+import { createI18n } from './i18n';
+import { errorKey } from './api/use-api-error';
+import { Shell } from './views/Shell';
+
+interface Props {
+  api: EntenteApi;
+  /** The document whose language and theme follow the preferences (injected so tests can use their own). */
+  doc?: Document;
+}
+
+export function App({ api, doc = document }: Props) {
+  const i18n = useMemo(() => createI18n('en'), []);
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [prefs, setPrefs] = useState<Prefs | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    Promise.all([api.appInfo({}), api.getPrefs({})])
+      .then(([appInfo, current]) => {
+        if (!live) return;
+        setInfo(appInfo);
+        setPrefs(current);
+      })
+      .catch((err: unknown) => live && setError(errorKey(err)));
+    return () => {
+      live = false;
+    };
+  }, [api]);
+
+  useEffect(() => {
+    if (prefs === null) return;
+    void i18n.changeLanguage(prefs.language);
+    doc.documentElement.lang = prefs.language;
+    doc.documentElement.dataset.theme = prefs.theme;
+  }, [prefs, i18n, doc]);
+
+  const changePrefs = async (patch: PrefsPatch): Promise<void> => {
+    try {
+      setPrefs(await api.setPrefs(patch));
+      setError(null);
+    } catch (err) {
+      setError(errorKey(err));
+    }
+  };
+
+  return (
+    <I18nextProvider i18n={i18n}>
+      <Shell info={info} prefs={prefs} error={error} onChangePrefs={changePrefs} />
+    </I18nextProvider>
+  );
+}
