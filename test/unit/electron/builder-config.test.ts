@@ -51,9 +51,9 @@ describe('electron-builder.yml', () => {
     expect(config.asar).toBe(true);
     expect(config.npmRebuild).toBe(false);
     const files = config.files ?? [];
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/main/app/**', 'dist/renderer/**', '!**/*.map', '!**/*.ts']));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/main/app/**', 'dist/renderer/**', 'policies/*.xml', '!**/*.map', '!**/*.ts']));
     for (const pattern of files.filter((f) => !f.startsWith('!'))) {
-      expect(pattern === 'package.json' || pattern.startsWith('dist/'), pattern).toBe(true);
+      expect(pattern === 'package.json' || pattern === 'policies/*.xml' || pattern.startsWith('dist/'), pattern).toBe(true);
       expect(pattern).not.toMatch(/bridge|eval|relay|cli/);
     }
   });
