@@ -66,6 +66,20 @@ describe('the renderer in Chromium over the bridge', () => {
     await page.close();
   });
 
+  it('follows the theme preference, and the system when asked to', async () => {
+    const { page } = await open(bridge.url);
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.getByLabel('Theme').selectOption('dark');
+    await expect.poll(background).toBe('rgb(18, 21, 27)');
+    await page.screenshot({ path: 'test-results/shell-dark.png', fullPage: true });
+    await page.getByLabel('Theme').selectOption('light');
+    await expect.poll(background).toBe('rgb(246, 247, 249)');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByLabel('Theme').selectOption('system');
+    await expect.poll(background).toBe('rgb(18, 21, 27)');
+    await page.close();
+  });
+
   it('without the token the page cannot reach the Service and says so', async () => {
     const { page } = await open(bridge.origin + '/');
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('Entente cannot be reached. Is it still running?');

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, THEMES, Language, Theme, type Prefs, type PrefsPatch } from '../../../shared/prefs';
+import { ChoiceField } from './ChoiceField';
 
 interface Props {
   prefs: Prefs;
@@ -11,38 +12,23 @@ export function SettingsPanel({ prefs, onChange }: Props) {
   return (
     <section aria-labelledby="settings-title" className="panel">
       <h2 id="settings-title">{t('settings.title')}</h2>
-      <label className="field">
-        <span>{t('settings.language')}</span>
-        <select
-          value={prefs.language}
-          onChange={(e) => {
-            const language = Language.safeParse(e.target.value);
-            if (language.success) void onChange({ language: language.data });
-          }}
-        >
-          {LANGUAGES.map((lang) => (
-            <option key={lang} value={lang} lang={lang}>
-              {t(`languages.${lang}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>{t('settings.theme')}</span>
-        <select
-          value={prefs.theme}
-          onChange={(e) => {
-            const theme = Theme.safeParse(e.target.value);
-            if (theme.success) void onChange({ theme: theme.data });
-          }}
-        >
-          {THEMES.map((theme) => (
-            <option key={theme} value={theme}>
-              {t(`settings.themes.${theme}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ChoiceField
+        label={t('settings.language')}
+        value={prefs.language}
+        options={LANGUAGES}
+        schema={Language}
+        optionLabel={(lang) => t(`languages.${lang}`)}
+        optionLang={(lang) => lang}
+        onPick={(language) => void onChange({ language })}
+      />
+      <ChoiceField
+        label={t('settings.theme')}
+        value={prefs.theme}
+        options={THEMES}
+        schema={Theme}
+        optionLabel={(theme) => t(`settings.themes.${theme}`)}
+        onPick={(theme) => void onChange({ theme })}
+      />
     </section>
   );
 }
