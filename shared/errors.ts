@@ -46,6 +46,11 @@ export const ERROR_CODES = [
   'database_newer',
   'database_migration_failed',
   'database_unavailable',
+  // Signed objects and the trust model (issue 4, items 2–8).
+  'signed_malformed',
+  'signed_version_unsupported',
+  'signed_wrong_type',
+  'signature_invalid',
   // The entente command.
   'file_unreadable',
 ] as const;

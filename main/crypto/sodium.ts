@@ -109,3 +109,98 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   return lib().memcmp(a, b);
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Ed25519 signatures (identity keys, agency roots). Only the detached form: signed objects keep the
+// signature beside the canonical bytes, never wrapped around them.
+
+export const SIGN_PUBLIC_BYTES = 32;
+export const SIGN_SECRET_BYTES = 64; // libsodium's seed || public key
+export const SIGN_SEED_BYTES = 32;
+export const SIGNATURE_BYTES = 64;
+
+export interface KeyPair {
+  publicKey: Uint8Array;
+  secretKey: Uint8Array;
+}
+
+/** A fresh Ed25519 key pair, or the one a 32-byte seed determines (test vectors, never production). */
+export function signKeyPair(seed?: Uint8Array): KeyPair {
+  const s = lib();
+  const kp = seed === undefined ? s.crypto_sign_keypair() : s.crypto_sign_seed_keypair(seed);
+  return { publicKey: kp.publicKey, secretKey: kp.privateKey };
+}
+
+export function signDetached(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  if (secretKey.length !== SIGN_SECRET_BYTES) throw new Error(`Ed25519 secret key must be ${SIGN_SECRET_BYTES} bytes`);
+  return lib().crypto_sign_detached(message, secretKey);
+}
+
+/** False for a bad signature and for a malformed key or signature alike: callers only need "valid". */
+export function verifyDetached(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  if (signature.length !== SIGNATURE_BYTES || publicKey.length !== SIGN_PUBLIC_BYTES) return false;
+  try {
+    return lib().crypto_sign_verify_detached(signature, message, publicKey);
+  } catch {
+    // libsodium throws on some invalid public keys (small order, non-canonical) instead of returning false.
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// X25519 key agreement (identity agreement keys, prekeys, ephemeral keys).
+
+export const DH_PUBLIC_BYTES = 32;
+export const DH_SECRET_BYTES = 32;
+
+/** A fresh X25519 key pair, or the one a 32-byte secret determines (test vectors). */
+export function dhKeyPair(secret?: Uint8Array): KeyPair {
+  const s = lib();
+  const secretKey = secret === undefined ? s.randombytes_buf(DH_SECRET_BYTES) : Uint8Array.from(secret);
+  if (secretKey.length !== DH_SECRET_BYTES) throw new Error(`X25519 secret key must be ${DH_SECRET_BYTES} bytes`);
+  return { publicKey: s.crypto_scalarmult_base(secretKey), secretKey };
+}
+
+/**
+ * X25519(secret, public). Null when the result is all zeros (a small-order public key): such a
+ * "shared secret" is known to everyone, and libsodium signals it by throwing.
+ */
+export function dh(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array | null {
+  if (secretKey.length !== DH_SECRET_BYTES || publicKey.length !== DH_PUBLIC_BYTES) return null;
+  try {
+    return lib().crypto_scalarmult(secretKey, publicKey);
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// BLAKE2b (fingerprints, safety numbers, key derivation from DH outputs).
+
+export const HASH_BYTES = 32;
+
+/** BLAKE2b-`length` (16..64 bytes), keyed when `key` is given. */
+export function blake2b(data: Uint8Array, length: number = HASH_BYTES, key?: Uint8Array): Uint8Array {
+  return lib().crypto_generichash(length, data, key ?? null);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Primitives for main/crypto's own constructions (xeddsa.ts). Not for use outside main/crypto: they are
+// raw group operations that are easy to misuse.
+
+export function sha512(data: Uint8Array): Uint8Array {
+  return lib().crypto_hash_sha512(data);
+}
+
+/** Scalar arithmetic modulo the Ed25519 group order L. `reduce` takes 64 bytes. */
+export const ed25519Scalar = {
+  reduce: (wide: Uint8Array): Uint8Array => lib().crypto_core_ed25519_scalar_reduce(wide),
+  add: (a: Uint8Array, b: Uint8Array): Uint8Array => lib().crypto_core_ed25519_scalar_add(a, b),
+  mul: (a: Uint8Array, b: Uint8Array): Uint8Array => lib().crypto_core_ed25519_scalar_mul(a, b),
+  negate: (a: Uint8Array): Uint8Array => lib().crypto_core_ed25519_scalar_negate(a),
+};
+
+/** scalar · B on Ed25519, without clamping (throws for a zero scalar). */
+export function ed25519BaseMul(scalar: Uint8Array): Uint8Array {
+  return lib().crypto_scalarmult_ed25519_base_noclamp(scalar);
+}
