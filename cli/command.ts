@@ -20,6 +20,8 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
+  /** Asks on the terminal without echo; absent when there is no terminal (tests, pipes). */
+  readSecret?(prompt: string): Promise<string>;
 }
 
 /** A mistake in how the command was called: reported with the usage hint and exit code 2. */

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PolicyRegistry } from '../main/policy';
 import { readInputFile } from './files';
@@ -28,4 +28,14 @@ export function loadPolicies(args: readonly string[]): PolicyRegistry {
     registry.loadSpif(readInputFile(path).toString('utf8'));
   }
   return registry;
+}
+
+/** The SPIF text of a path or shipped short name. */
+export function readPolicyText(arg: string): string {
+  return readInputFile(policyPath(arg)).toString('utf8');
+}
+
+/** The shipped SPIFs' texts: the policies a profile knows without importing any. */
+export function shippedPolicyTexts(): string[] {
+  return SHIPPED_POLICIES.map((name) => readFileSync(join(shippedDir(), `${name}.xml`), 'utf8'));
 }

@@ -19,4 +19,54 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID`);
     },
   },
+  {
+    version: 2,
+    name: "officer identity keys",
+    up(db) {
+      // One row: the officer's Ed25519 signing key and X25519 agreement key (main/identity/officer.ts).
+      db.exec(`CREATE TABLE identity (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        officer_id  TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        sign_public BLOB NOT NULL CHECK (length(sign_public) = 32),
+        sign_secret BLOB NOT NULL CHECK (length(sign_secret) = 64),
+        dh_public   BLOB NOT NULL CHECK (length(dh_public) = 32),
+        dh_secret   BLOB NOT NULL CHECK (length(dh_secret) = 32),
+        created_at  TEXT NOT NULL
+      ) STRICT`);
+    },
+  },
+  {
+    version: 3,
+    name: 'trust store: policies, pinned agencies, credentials',
+    up(db) {
+      // Each row keeps the signed object's exact file bytes, re-verifiable at any time (main/trust/trust-store.ts).
+      db.exec(`CREATE TABLE policies (
+        policy_id   TEXT PRIMARY KEY NOT NULL,
+        name        TEXT NOT NULL,
+        spif        TEXT NOT NULL,
+        imported_at TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID`);
+      db.exec(`CREATE TABLE agencies (
+        agency_id   TEXT PRIMARY KEY NOT NULL,
+        root_key    BLOB NOT NULL CHECK (length(root_key) = 32),
+        card        TEXT NOT NULL,
+        pinned_at   TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID`);
+      db.exec(`CREATE TABLE credentials (
+        agency_id    TEXT NOT NULL REFERENCES agencies (agency_id),
+        serial       INTEGER NOT NULL,
+        officer_id   TEXT NOT NULL,
+        identity_key BLOB NOT NULL CHECK (length(identity_key) = 32),
+        not_before   TEXT NOT NULL,
+        not_after    TEXT NOT NULL,
+        own          INTEGER NOT NULL CHECK (own IN (0, 1)),
+        credential   TEXT NOT NULL,
+        imported_at  TEXT NOT NULL,
+        PRIMARY KEY (agency_id, serial)
+      ) STRICT`);
+      db.exec('CREATE INDEX credentials_by_officer ON credentials (agency_id, officer_id)');
+    },
+  },
 ];

@@ -3,6 +3,7 @@ import Database from '@signalapp/sqlcipher';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MIGRATIONS } from '../../../main/store/migrations';
 import { openEncryptedDatabase, type EncryptedDatabase } from '../../../main/store/database';
 import { getMeta, setMeta } from '../../../main/store/meta';
 import { EntenteError } from '../../../shared/errors';
@@ -52,8 +53,9 @@ describe('openEncryptedDatabase', () => {
 
   it('creates a 0600 database at the latest schema and reopens it with the same key', () => {
     const db = track(openEncryptedDatabase(path, key, { mode: 'create' }));
-    expect(db.migration).toEqual({ from: 0, to: 1, applied: [1] });
-    expect(db.schemaVersion).toBe(1);
+    const latest = MIGRATIONS.length; // later features append migrations
+    expect(db.migration).toEqual({ from: 0, to: latest, applied: MIGRATIONS.map((m) => m.version) });
+    expect(db.schemaVersion).toBe(latest);
     setMeta(db, 'greeting', 'bonjour');
     db.close();
     expect(statSync(path).mode & 0o777).toBe(0o600);

@@ -1,0 +1,63 @@
+import { sodiumReady } from '../../main/crypto/sodium';
+import { enrolmentFingerprint, loadIdentity, type OfficerIdentity } from '../../main/identity/officer';
+import type { Profile } from '../../main/identity/profile';
+import { renderClearanceMarking } from '../../main/policy';
+import { toBase64url } from '../../main/trust/base64url';
+import { agencyFingerprint, hexGroups } from '../../main/trust/fingerprint';
+import { safetyHalf } from '../../main/trust/safety-number';
+import { TrustStore } from '../../main/trust/trust-store';
+import { validityAt } from '../../main/trust/verify';
+import type { Command } from '../command';
+import { passphraseFileOption } from '../passphrase';
+import { shippedPolicyTexts } from '../policies';
+import { withProfile } from '../profile';
+
+function describe(profile: Profile, identity: OfficerIdentity, now: number) {
+  const store = new TrustStore(profile.db);
+  const registry = store.policyRegistry(shippedPolicyTexts());
+  const keys = { officerId: identity.officerId, identityKey: toBase64url(identity.signPublic), agreementKey: toBase64url(identity.dhPublic) };
+  const own = store.credentials({ own: true });
+  const current = own.find((c) => validityAt(c.body, now) === 'valid') ?? own[0];
+  const credential =
+    current === undefined
+      ? null
+      : {
+          serial: current.body.serial,
+          agency: current.body.agency,
+          nationality: current.body.nationality,
+          clearance: renderClearanceMarking(registry.require(current.body.clearance.policyId), current.body.clearance),
+          notBefore: current.body.notBefore,
+          notAfter: current.body.notAfter,
+          status: validityAt(current.body, now),
+        };
+  return {
+    identity: { ...keys, name: identity.name, fingerprint: hexGroups(enrolmentFingerprint(keys)), safetyNumberHalf: safetyHalf(keys).join(' ') },
+    credential,
+    partners: store.agencies().map((a) => ({ id: a.id, name: a.card.body.name, country: a.card.body.country, policies: a.card.body.policies, fingerprint: hexGroups(agencyFingerprint(a.card.body)) })),
+    contacts: store.credentials({ own: false }).map((c) => ({ officerId: c.body.officerId, agency: c.body.agency, serial: c.body.serial, status: validityAt(c.body, now) })),
+  };
+}
+
+export const profileShowCommand: Command = {
+  path: ['profile', 'show'],
+  summary: "show the profile's identity, safety number, credential and pinned partner agencies",
+  usage: 'entente profile show --profile P [--passphrase-file F] [--json]',
+  options: { profile: { type: 'string' }, json: { type: 'boolean' }, ...passphraseFileOption },
+  async run(values, _positionals, io) {
+    await sodiumReady();
+    const info = await withProfile(io, values, (profile) => describe(profile, loadIdentity(profile), Date.now()));
+    if (values.json === true) {
+      io.out(JSON.stringify(info));
+      return 0;
+    }
+    const { identity, credential } = info;
+    io.out(`officer:        ${identity.officerId} (${identity.name})`);
+    io.out(`fingerprint:    ${identity.fingerprint}`);
+    io.out(`safety number:  ${identity.safetyNumberHalf} (your half)`);
+    if (credential === null) io.out('credential:     none yet (import the one your agency issued)');
+    else io.out(`credential:     ${credential.agency} serial ${credential.serial}, ${credential.clearance}, ${credential.notBefore} to ${credential.notAfter} (${credential.status})`);
+    for (const p of info.partners) io.out(`agency:         ${p.id} ${p.name} (${p.country}) fingerprint ${p.fingerprint}`);
+    if (info.contacts.length > 0) io.out(`contacts:       ${info.contacts.length} credential(s) of other officers`);
+    return 0;
+  },
+};
