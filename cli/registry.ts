@@ -4,6 +4,9 @@ import { labelCheckCommand } from './commands/label-check';
 import { agencyInitCommand } from './commands/agency-init';
 import { agencyCardCommand } from './commands/agency-card';
 import { agencyIssueCommand } from './commands/agency-issue';
+import { agencyAgreeCommand } from './commands/agency-agree';
+import { agencyCountersignCommand } from './commands/agency-countersign';
+import { agencyRevokeCommand } from './commands/agency-revoke';
 import { profileInitCommand } from './commands/profile-init';
 import { profileImportCommand } from './commands/profile-import';
 import { profileShowCommand } from './commands/profile-show';
@@ -15,6 +18,9 @@ export const COMMANDS: readonly Command[] = [
   agencyInitCommand,
   agencyCardCommand,
   agencyIssueCommand,
+  agencyAgreeCommand,
+  agencyCountersignCommand,
+  agencyRevokeCommand,
   profileInitCommand,
   profileImportCommand,
   profileShowCommand,

@@ -65,6 +65,13 @@ export const ERROR_CODES = [
   'credential_clearance_unknown',
   'enrolment_proof_invalid',
   'file_unwritable',
+  'agreement_policy_mismatch',
+  'agreement_not_party',
+  'agreement_incomplete',
+  'agreement_expired',
+  'crl_stale',
+  'crl_conflict',
+  'credential_revoked',
   // The entente command.
   'file_unreadable',
 ] as const;

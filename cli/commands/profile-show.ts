@@ -7,6 +7,7 @@ import { agencyFingerprint, hexGroups } from '../../main/trust/fingerprint';
 import { safetyHalf } from '../../main/trust/safety-number';
 import { TrustStore } from '../../main/trust/trust-store';
 import { validityAt } from '../../main/trust/verify';
+import { agreementSummary } from '../agreement-summary';
 import type { Command } from '../command';
 import { passphraseFileOption } from '../passphrase';
 import { shippedPolicyTexts } from '../policies';
@@ -16,8 +17,10 @@ function describe(profile: Profile, identity: OfficerIdentity, now: number) {
   const store = new TrustStore(profile.db);
   const registry = store.policyRegistry(shippedPolicyTexts());
   const keys = { officerId: identity.officerId, identityKey: toBase64url(identity.signPublic), agreementKey: toBase64url(identity.dhPublic) };
+  const revoked = store.revocationCheck();
+  const status = (b: { agency: string; serial: number; notBefore: string; notAfter: string }) => (revoked(b.agency, b.serial) ? 'revoked' : validityAt(b, now));
   const own = store.credentials({ own: true });
-  const current = own.find((c) => validityAt(c.body, now) === 'valid') ?? own[0];
+  const current = own.find((c) => status(c.body) === 'valid') ?? own[0];
   const credential =
     current === undefined
       ? null
@@ -28,19 +31,20 @@ function describe(profile: Profile, identity: OfficerIdentity, now: number) {
           clearance: renderClearanceMarking(registry.require(current.body.clearance.policyId), current.body.clearance),
           notBefore: current.body.notBefore,
           notAfter: current.body.notAfter,
-          status: validityAt(current.body, now),
+          status: status(current.body),
         };
   return {
     identity: { ...keys, name: identity.name, fingerprint: hexGroups(enrolmentFingerprint(keys)), safetyNumberHalf: safetyHalf(keys).join(' ') },
     credential,
     partners: store.agencies().map((a) => ({ id: a.id, name: a.card.body.name, country: a.card.body.country, policies: a.card.body.policies, fingerprint: hexGroups(agencyFingerprint(a.card.body)) })),
-    contacts: store.credentials({ own: false }).map((c) => ({ officerId: c.body.officerId, agency: c.body.agency, serial: c.body.serial, status: validityAt(c.body, now) })),
+    agreements: store.agreements().map((a) => ({ ...agreementSummary(a, registry), status: validityAt(a.body, now) })),
+    contacts: store.credentials({ own: false }).map((c) => ({ officerId: c.body.officerId, agency: c.body.agency, serial: c.body.serial, status: status(c.body) })),
   };
 }
 
 export const profileShowCommand: Command = {
   path: ['profile', 'show'],
-  summary: "show the profile's identity, safety number, credential and pinned partner agencies",
+  summary: "show the profile's identity, safety number, credential, pinned agencies and agreements",
   usage: 'entente profile show --profile P [--passphrase-file F] [--json]',
   options: { profile: { type: 'string' }, json: { type: 'boolean' }, ...passphraseFileOption },
   async run(values, _positionals, io) {
@@ -57,6 +61,7 @@ export const profileShowCommand: Command = {
     if (credential === null) io.out('credential:     none yet (import the one your agency issued)');
     else io.out(`credential:     ${credential.agency} serial ${credential.serial}, ${credential.clearance}, ${credential.notBefore} to ${credential.notAfter} (${credential.status})`);
     for (const p of info.partners) io.out(`agency:         ${p.id} ${p.name} (${p.country}) fingerprint ${p.fingerprint}`);
+    for (const a of info.agreements) io.out(`agreement:      ${a.proposer} ↔ ${a.partner}, ${a.policy}, ceiling ${a.ceiling}, to ${a.notAfter} (${a.status})`);
     if (info.contacts.length > 0) io.out(`contacts:       ${info.contacts.length} credential(s) of other officers`);
     return 0;
   },

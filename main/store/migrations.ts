@@ -69,4 +69,25 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('CREATE INDEX credentials_by_officer ON credentials (agency_id, officer_id)');
     },
   },
+  {
+    version: 4,
+    name: 'trust store: sharing agreements, revocation lists',
+    up(db) {
+      db.exec(`CREATE TABLE agreements (
+        agreement_id TEXT PRIMARY KEY NOT NULL,
+        proposer     TEXT NOT NULL REFERENCES agencies (agency_id),
+        partner      TEXT NOT NULL REFERENCES agencies (agency_id),
+        not_after    TEXT NOT NULL,
+        agreement    TEXT NOT NULL,
+        imported_at  TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID`);
+      // One list per agency: the one with the highest sequence seen (main/trust/revocation.ts).
+      db.exec(`CREATE TABLE revocation_lists (
+        agency_id   TEXT PRIMARY KEY NOT NULL REFERENCES agencies (agency_id),
+        sequence    INTEGER NOT NULL CHECK (sequence >= 1),
+        list        TEXT NOT NULL,
+        imported_at TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID`);
+    },
+  },
 ];

@@ -4,10 +4,12 @@ import type { Profile } from '../identity/profile';
 import type { PolicyRegistry } from '../policy';
 import { toBase64url } from './base64url';
 import { agencyFingerprint, hexGroups } from './fingerprint';
-import { AgencyCard, Credential } from './objects';
+import { verifyAgreement } from './agreement';
+import { AgencyCard, Agreement, Credential, RevocationList } from './objects';
+import { verifyRevocationList } from './revocation';
 import { decodeSigned, peekSignedType } from './signed';
 import { TrustStore } from './trust-store';
-import { verifyCredential } from './verify';
+import { validityAt, verifyCredential } from './verify';
 
 /**
  * `profile import`: files of any kind in any order, verified against what is pinned before anything
@@ -38,7 +40,7 @@ export interface ImportOptions {
 }
 
 /** Order of kinds within one import: what verifies comes before what it verifies. */
-const ORDER = ['policy', 'agency-card', 'credential'];
+const ORDER = ['policy', 'agency-card', 'revocation-list', 'credential', 'agreement'];
 
 type ImportHandler = (ctx: ImportContext, file: ImportFile) => ImportResult;
 interface ImportContext {
@@ -53,6 +55,8 @@ const HANDLERS = new Map<string, ImportHandler>([
   ['policy', importPolicy],
   ['agency-card', importCard],
   ['credential', importCredential],
+  ['agreement', importAgreement],
+  ['revocation-list', importRevocationList],
 ]);
 
 export function kindOf(file: ImportFile): string {
@@ -102,6 +106,22 @@ function importCredential(ctx: ImportContext, file: ImportFile): ImportResult {
   if (!ownKeys && b.identityKey === toBase64url(ctx.identity.signPublic)) {
     throw new EntenteError('signature_invalid', 'the credential names this profile\'s identity key with another agreement key; it was refused');
   }
+  if (ctx.store.isRevoked(b.agency, b.serial)) throw new EntenteError('credential_revoked', `the credential of ${b.officerId} (${b.agency}, serial ${b.serial}) has been revoked by its agency`);
   const outcome = ctx.store.addCredential(credential, ownKeys, ctx.now);
   return { file: file.name, kind: 'credential', subject: `${b.officerId} (${b.agency}) serial ${b.serial}${ownKeys ? ', this profile' : ''}`, outcome };
+}
+
+function importAgreement(ctx: ImportContext, file: ImportFile): ImportResult {
+  const agreement = verifyAgreement(decodeSigned(Agreement, file.bytes), (id) => ctx.store.agency(id));
+  const b = agreement.body;
+  if (validityAt(b, ctx.now) === 'expired') throw new EntenteError('agreement_expired', `the agreement between ${b.proposer} and ${b.partner} expired at ${b.notAfter}`);
+  const outcome = ctx.store.addAgreement(agreement, ctx.now);
+  return { file: file.name, kind: 'agreement', subject: `${b.proposer} ↔ ${b.partner} (${b.id})`, outcome };
+}
+
+function importRevocationList(ctx: ImportContext, file: ImportFile): ImportResult {
+  const list = decodeSigned(RevocationList, file.bytes);
+  verifyRevocationList(list, ctx.store.agency(list.body.agency));
+  const outcome = ctx.store.putRevocationList(list, ctx.now);
+  return { file: file.name, kind: 'revocation-list', subject: `${list.body.agency} sequence ${list.body.sequence}, ${list.body.serials.length} serial(s)`, outcome };
 }

@@ -4,12 +4,14 @@ import { asBlob } from '../store/blob';
 import type { EncryptedDatabase } from '../store/database';
 import { decodeField } from './base64url';
 import { toTimestamp } from './fields';
-import { AgencyCard, Credential, type AgencyCardBody, type CredentialBody } from './objects';
+import { AgencyCard, Agreement, Credential, RevocationList, type AgencyCardBody, type AgreementBody, type CredentialBody, type RevocationListBody } from './objects';
+import { listAgainstHeld, revocationCheck, type RevocationCheck } from './revocation';
 import { decodeSigned, encodeSigned, type Signed } from './signed';
 import { cardAgainstPin, validityAt, type PinnedAgency } from './verify';
 
 /**
- * The profile's trust store (migration 3): pinned agency cards, imported policies, credentials.
+ * The profile's trust store (migrations 3 and 4): pinned agency cards, imported policies, credentials,
+ * sharing agreements, revocation lists.
  * Objects are stored as their exact signed bytes and re-decoded on read, so what is used is always
  * what was verified, and a damaged row is an error rather than a silently different object.
  * Callers verify before storing (import.ts); this class only persists and reads.
@@ -97,9 +99,58 @@ export class TrustStore {
     return this.conn.prepare(sql, { pluck: true }).all(params).map((t) => decodeStored(Credential, t));
   }
 
-  /** The officer's own credential in force at `now` with the latest expiry, if any. */
+  /** The officer's own credential in force at `now` (valid, not revoked) with the latest expiry, if any. */
   ownCredential(now: number): Signed<CredentialBody> | undefined {
-    return this.credentials({ own: true }).find((c) => validityAt(c.body, now) === 'valid');
+    const revoked = this.revocationCheck();
+    return this.credentials({ own: true }).find((c) => validityAt(c.body, now) === 'valid' && !revoked(c.body.agency, c.body.serial));
+  }
+
+  // ---- agreements -------------------------------------------------------------------------------
+
+  /** Stores a verified agreement; the same id with other content is refused (it would be a second signing). */
+  addAgreement(agreement: Signed<AgreementBody>, now: number): 'new' | 'unchanged' {
+    const b = agreement.body;
+    const held = this.conn.prepare('SELECT agreement FROM agreements WHERE agreement_id = ?', { pluck: true }).get([b.id]);
+    if (held !== undefined) {
+      if (held === encodeSigned(agreement)) return 'unchanged';
+      throw new EntenteError('signature_invalid', `a different agreement with id ${b.id} is already held; the second was refused`);
+    }
+    this.conn
+      .prepare('INSERT INTO agreements (agreement_id, proposer, partner, not_after, agreement, imported_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run([b.id, b.proposer, b.partner, b.notAfter, encodeSigned(agreement), toTimestamp(now)]);
+    return 'new';
+  }
+
+  agreements(): Signed<AgreementBody>[] {
+    return this.conn.prepare('SELECT agreement FROM agreements ORDER BY not_after DESC, agreement_id', { pluck: true }).all().map((t) => decodeStored(Agreement, t));
+  }
+
+  // ---- revocation lists -------------------------------------------------------------------------
+
+  revocationList(agency: string): Signed<RevocationListBody> | undefined {
+    const text = this.conn.prepare('SELECT list FROM revocation_lists WHERE agency_id = ?', { pluck: true }).get([agency]);
+    return text === undefined ? undefined : decodeStored(RevocationList, text);
+  }
+
+  /** Stores a verified list if its sequence is higher than the held one (crl_stale / crl_conflict otherwise). */
+  putRevocationList(list: Signed<RevocationListBody>, now: number): 'new' | 'updated' | 'unchanged' {
+    const outcome = listAgainstHeld(list, this.revocationList(list.body.agency));
+    if (outcome === 'unchanged') return outcome;
+    this.conn
+      .prepare('INSERT INTO revocation_lists (agency_id, sequence, list, imported_at) VALUES (?, ?, ?, ?) ON CONFLICT (agency_id) DO UPDATE SET sequence = excluded.sequence, list = excluded.list, imported_at = excluded.imported_at')
+      .run([list.body.agency, list.body.sequence, encodeSigned(list), toTimestamp(now)]);
+    return outcome;
+  }
+
+  /** isRevoked over every list held. */
+  revocationCheck(): RevocationCheck {
+    const lists = this.conn.prepare('SELECT list FROM revocation_lists', { pluck: true }).all().map((t) => decodeStored(RevocationList, t));
+    return revocationCheck(lists);
+  }
+
+  /** Whether the agency's serial is on the revocation list held for it. */
+  isRevoked(agency: string, serial: number): boolean {
+    return this.revocationList(agency)?.body.serials.includes(serial) ?? false;
   }
 }
 
