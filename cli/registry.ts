@@ -10,6 +10,7 @@ import { agencyRevokeCommand } from './commands/agency-revoke';
 import { profileInitCommand } from './commands/profile-init';
 import { profileImportCommand } from './commands/profile-import';
 import { profileShowCommand } from './commands/profile-show';
+import { profileVerifyCommand } from './commands/profile-verify';
 
 /** Every subcommand of `entente`; a new one is added here and in its own file under commands/. */
 export const COMMANDS: readonly Command[] = [
@@ -24,4 +25,5 @@ export const COMMANDS: readonly Command[] = [
   profileInitCommand,
   profileImportCommand,
   profileShowCommand,
+  profileVerifyCommand,
 ];

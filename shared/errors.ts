@@ -72,6 +72,13 @@ export const ERROR_CODES = [
   'crl_stale',
   'crl_conflict',
   'credential_revoked',
+  'credential_missing',
+  'prekey_expired',
+  'prekey_mismatch',
+  'prekey_deleted',
+  'peer_unknown',
+  'safety_number_changed',
+  'safety_number_mismatch',
   // The entente command.
   'file_unreadable',
 ] as const;

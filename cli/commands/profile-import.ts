@@ -1,6 +1,8 @@
 import { sodiumReady } from '../../main/crypto/sodium';
 import { loadIdentity } from '../../main/identity/officer';
 import { importFiles } from '../../main/trust/import';
+import { rotatePrekeys } from '../../main/identity/prekeys';
+import { TrustStore } from '../../main/trust/trust-store';
 import { UsageError, type Command } from '../command';
 import { readInputFile } from '../files';
 import { passphraseFileOption } from '../passphrase';
@@ -22,9 +24,18 @@ export const profileImportCommand: Command = {
     if (positionals.length === 0) throw new UsageError('name at least one file to import');
     const files = positionals.map((name) => ({ name, bytes: new Uint8Array(readInputFile(name)) }));
     await sodiumReady();
-    const results = await withProfile(io, values, (profile) => importFiles(profile, loadIdentity(profile), files, { fallbackSpifs: shippedPolicyTexts() }));
-    if (values.json === true) io.out(JSON.stringify({ imported: results }));
-    else for (const r of results) io.out(`${r.file}: ${r.kind} ${r.subject}: ${r.outcome}${r.fingerprint ? ` — fingerprint ${r.fingerprint}` : ''}`);
+    const { results, prekeys } = await withProfile(io, values, (profile) => {
+      const identity = loadIdentity(profile);
+      const imported = importFiles(profile, identity, files, { fallbackSpifs: shippedPolicyTexts() });
+      // With a credential in force the profile can publish signed prekeys: keep them on schedule.
+      const own = new TrustStore(profile.db).ownCredential(Date.now());
+      return { results: imported, prekeys: own === undefined ? null : rotatePrekeys(profile, identity, own) };
+    });
+    if (values.json === true) io.out(JSON.stringify({ imported: results, prekeys }));
+    else {
+      for (const r of results) io.out(`${r.file}: ${r.kind} ${r.subject}: ${r.outcome}${r.fingerprint ? ` — fingerprint ${r.fingerprint}` : ''}`);
+      if (prekeys !== null && prekeys.created !== null) io.out(`signed prekey ${prekeys.created} created`);
+    }
     return 0;
   },
 };

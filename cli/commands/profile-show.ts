@@ -1,6 +1,8 @@
 import { sodiumReady } from '../../main/crypto/sodium';
 import { enrolmentFingerprint, loadIdentity, type OfficerIdentity } from '../../main/identity/officer';
 import type { Profile } from '../../main/identity/profile';
+import { currentSignedPrekey } from '../../main/identity/prekeys';
+import { peerStatus } from '../../main/trust/peers';
 import { renderClearanceMarking } from '../../main/policy';
 import { toBase64url } from '../../main/trust/base64url';
 import { agencyFingerprint, hexGroups } from '../../main/trust/fingerprint';
@@ -38,7 +40,14 @@ function describe(profile: Profile, identity: OfficerIdentity, now: number) {
     credential,
     partners: store.agencies().map((a) => ({ id: a.id, name: a.card.body.name, country: a.card.body.country, policies: a.card.body.policies, fingerprint: hexGroups(agencyFingerprint(a.card.body)) })),
     agreements: store.agreements().map((a) => ({ ...agreementSummary(a, registry), status: validityAt(a.body, now) })),
-    contacts: store.credentials({ own: false }).map((c) => ({ officerId: c.body.officerId, agency: c.body.agency, serial: c.body.serial, status: status(c.body) })),
+    contacts: store.credentials({ own: false }).map((c) => {
+      const peer = peerStatus(profile.db, identity, c.body.agency, c.body.officerId);
+      return { officerId: c.body.officerId, agency: c.body.agency, serial: c.body.serial, status: status(c.body), safetyNumber: peer.safetyNumber.join(' '), verified: peer.verified, keyChanged: peer.keyChanged, sendable: peer.sendable };
+    }),
+    prekey: (() => {
+      const current = currentSignedPrekey(profile);
+      return current === undefined ? null : { id: current.body.prekeyId, created: current.body.created, expires: current.body.expires };
+    })(),
   };
 }
 
@@ -62,7 +71,8 @@ export const profileShowCommand: Command = {
     else io.out(`credential:     ${credential.agency} serial ${credential.serial}, ${credential.clearance}, ${credential.notBefore} to ${credential.notAfter} (${credential.status})`);
     for (const p of info.partners) io.out(`agency:         ${p.id} ${p.name} (${p.country}) fingerprint ${p.fingerprint}`);
     for (const a of info.agreements) io.out(`agreement:      ${a.proposer} ↔ ${a.partner}, ${a.policy}, ceiling ${a.ceiling}, to ${a.notAfter} (${a.status})`);
-    if (info.contacts.length > 0) io.out(`contacts:       ${info.contacts.length} credential(s) of other officers`);
+    for (const c of info.contacts) io.out(`contact:        ${c.agency}/${c.officerId} serial ${c.serial} (${c.status}), ${c.verified ? 'verified' : c.keyChanged ? 'KEYS CHANGED, not verified: sending blocked' : 'not verified'}`);
+    if (info.prekey !== null) io.out(`signed prekey:  ${info.prekey.id}, ${info.prekey.created} to ${info.prekey.expires}`);
     return 0;
   },
 };

@@ -90,4 +90,34 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID`);
     },
   },
+  {
+    version: 5,
+    name: 'signed prekeys, peer key verification',
+    up(db) {
+      // secret is set to NULL when the prekey's grace period ends (secure_delete overwrites the page).
+      db.exec(`CREATE TABLE prekeys (
+        prekey_id    INTEGER PRIMARY KEY CHECK (prekey_id >= 1),
+        public       BLOB NOT NULL CHECK (length(public) = 32),
+        secret       BLOB CHECK (secret IS NULL OR length(secret) = 32),
+        created_at   TEXT NOT NULL,
+        expires_at   TEXT NOT NULL,
+        retired_at   TEXT,
+        delete_after TEXT,
+        deleted_at   TEXT,
+        signed       TEXT NOT NULL
+      ) STRICT`);
+      // The keys last seen for each other officer and whether their safety number was verified.
+      db.exec(`CREATE TABLE peer_keys (
+        agency_id      TEXT NOT NULL,
+        officer_id     TEXT NOT NULL,
+        identity_key   BLOB NOT NULL CHECK (length(identity_key) = 32),
+        agreement_key  BLOB NOT NULL CHECK (length(agreement_key) = 32),
+        not_before     TEXT NOT NULL,
+        first_seen     TEXT NOT NULL,
+        verified_at    TEXT,
+        key_changed_at TEXT,
+        PRIMARY KEY (agency_id, officer_id)
+      ) STRICT, WITHOUT ROWID`);
+    },
+  },
 ];

@@ -8,6 +8,7 @@ import { verifyAgreement } from './agreement';
 import { AgencyCard, Agreement, Credential, RevocationList } from './objects';
 import { verifyRevocationList } from './revocation';
 import { decodeSigned, peekSignedType } from './signed';
+import { observePeer } from './peers';
 import { TrustStore } from './trust-store';
 import { validityAt, verifyCredential } from './verify';
 
@@ -31,6 +32,8 @@ export interface ImportResult {
   outcome: 'new' | 'updated' | 'unchanged';
   /** For agency cards: the fingerprint to compare out of band. */
   fingerprint?: string;
+  /** For other officers' credentials: their keys changed, so sending to them is blocked until verified. */
+  keyChanged?: boolean;
 }
 
 export interface ImportOptions {
@@ -108,7 +111,10 @@ function importCredential(ctx: ImportContext, file: ImportFile): ImportResult {
   }
   if (ctx.store.isRevoked(b.agency, b.serial)) throw new EntenteError('credential_revoked', `the credential of ${b.officerId} (${b.agency}, serial ${b.serial}) has been revoked by its agency`);
   const outcome = ctx.store.addCredential(credential, ownKeys, ctx.now);
-  return { file: file.name, kind: 'credential', subject: `${b.officerId} (${b.agency}) serial ${b.serial}${ownKeys ? ', this profile' : ''}`, outcome };
+  // Another officer's keys: a change clears their verified mark and blocks sending until re-verified.
+  const keys = ownKeys ? 'unchanged' : observePeer(ctx.store.database, b, ctx.now);
+  const note = ownKeys ? ', this profile' : keys === 'key_changed' ? ', KEYS CHANGED: verify the safety number again' : '';
+  return { file: file.name, kind: 'credential', subject: `${b.officerId} (${b.agency}) serial ${b.serial}${note}`, outcome, ...(keys === 'key_changed' ? { keyChanged: true } : {}) };
 }
 
 function importAgreement(ctx: ImportContext, file: ImportFile): ImportResult {

@@ -19,6 +19,11 @@ import { cardAgainstPin, validityAt, type PinnedAgency } from './verify';
 export class TrustStore {
   constructor(private readonly db: EncryptedDatabase) {}
 
+  /** For the stores that share the profile database (peers.ts), within the same transaction. */
+  get database(): EncryptedDatabase {
+    return this.db;
+  }
+
   private get conn() {
     return this.db.connection;
   }

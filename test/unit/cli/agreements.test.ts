@@ -105,3 +105,47 @@ describe('entente agency agree | countersign | revoke, imported into a profile',
     await expectRefused(['profile', 'import', '--profile', a.profile, path('crl3.json')], 'signature_invalid');
   });
 });
+
+describe('entente profile verify: safety numbers across a key change', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => (tmp = tempDir()));
+  afterEach(() => tmp.remove());
+
+  it('shows the number, marks it verified, and blocks again after the other officer re-enrols with new keys', async () => {
+    const fr = await newAgency(tmp.path, 'fr-dgsi', 'FRA');
+    const a = await newOfficer(tmp.path, 'jdupont');
+    const b1 = await newOfficer(join(tmp.path, 'first'), 'mmartin');
+    await ok(['agency', 'issue', '--dir', fr.dir, '--request', b1.request, '--clearance', NATO_CLEARANCE, '--valid-from', new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10), '--out', join(tmp.path, 'b1.json')]);
+    const imported = JSON.parse((await ok(['profile', 'import', '--profile', a.profile, fr.card, join(tmp.path, 'b1.json'), '--json'])).out) as { imported: unknown[] };
+    expect(imported.imported).toHaveLength(2);
+
+    const shown = JSON.parse((await ok(['profile', 'verify', '--profile', a.profile, '--officer', 'fr-dgsi/mmartin', '--json'])).out) as { safetyNumber: string; verified: boolean };
+    expect(shown.verified).toBe(false);
+    expect(shown.safetyNumber).toMatch(/^(\d{5} ){11}\d{5}$/);
+    await expectRefused(['profile', 'verify', '--profile', a.profile, '--officer', 'fr-dgsi/mmartin', '--safety-number', '1'.repeat(60)], 'safety_number_mismatch');
+    expect(JSON.parse((await ok(['profile', 'verify', '--profile', a.profile, '--officer', 'fr-dgsi/mmartin', '--safety-number', shown.safetyNumber, '--json'])).out)).toMatchObject({ verified: true });
+
+    // mmartin re-enrols on a new workstation: new keys, new credential.
+    const b2 = await newOfficer(join(tmp.path, 'second'), 'mmartin');
+    await ok(['agency', 'issue', '--dir', fr.dir, '--request', b2.request, '--clearance', NATO_CLEARANCE, '--out', join(tmp.path, 'b2.json')]);
+    const second = JSON.parse((await ok(['profile', 'import', '--profile', a.profile, join(tmp.path, 'b2.json'), '--json'])).out) as { imported: { keyChanged?: boolean }[] };
+    expect(second.imported[0]?.keyChanged).toBe(true);
+    const contacts = (JSON.parse((await ok(['profile', 'show', '--profile', a.profile, '--json'])).out) as { contacts: { serial: number; sendable: boolean; keyChanged: boolean }[] }).contacts;
+    expect(contacts.every((c) => !c.sendable && c.keyChanged)).toBe(true);
+    const changed = JSON.parse((await ok(['profile', 'verify', '--profile', a.profile, '--officer', 'fr-dgsi/mmartin', '--json'])).out) as { safetyNumber: string; sendable: boolean };
+    expect(changed.sendable).toBe(false);
+    expect(changed.safetyNumber).not.toBe(shown.safetyNumber);
+    await ok(['profile', 'verify', '--profile', a.profile, '--officer', 'fr-dgsi/mmartin', '--safety-number', changed.safetyNumber]);
+    expect((JSON.parse((await ok(['profile', 'verify', '--profile', a.profile, '--officer', 'fr-dgsi/mmartin', '--json'])).out) as { sendable: boolean }).sendable).toBe(true);
+    await expectRefused(['profile', 'verify', '--profile', a.profile, '--officer', 'fr-dgsi/nobody'], 'peer_unknown');
+  });
+
+  it('creates a signed prekey once the own credential is imported', async () => {
+    const fr = await newAgency(tmp.path, 'fr-dgsi', 'FRA');
+    const a = await newOfficer(tmp.path, 'jdupont');
+    await ok(['agency', 'issue', '--dir', fr.dir, '--request', a.request, '--clearance', NATO_CLEARANCE, '--out', join(tmp.path, 'a.json')]);
+    const r = JSON.parse((await ok(['profile', 'import', '--profile', a.profile, fr.card, join(tmp.path, 'a.json'), '--json'])).out) as { prekeys: { created: number } };
+    expect(r.prekeys.created).toBe(1);
+    expect((JSON.parse((await ok(['profile', 'show', '--profile', a.profile, '--json'])).out) as { prekey: { id: number } }).prekey.id).toBe(1);
+  });
+});
