@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { sodiumReady } from '../../../main/crypto/sodium';
 import { openKeystore } from '../../../main/identity/keystore';
 import { loadIdentity } from '../../../main/identity/officer';
+import { prekeySecret } from '../../../main/identity/prekeys';
 import { passphraseBytes } from '../../../main/identity/passphrase';
 import { AgencyFolder } from '../../../main/trust/agency-folder';
 import { AGENCY_PASS, NATO_CLEARANCE, OFFICER_PASS, newAgency, newOfficer, ok } from '../../helpers/cli';
@@ -14,13 +15,18 @@ describe('no key or passphrase on disk outside the encrypted database and the en
   beforeEach(() => (tmp = tempDir()));
   afterEach(() => tmp.remove());
 
-  it('after agency init, card, issue, and profile init, import and show', async () => {
+  it('after every agency and profile command, prekey rotation included', async () => {
     const agency = await newAgency(tmp.path, 'fr-dgsi', 'FRA');
+    const partner = await newAgency(tmp.path, 'uk-demo', 'GBR');
     const officer = await newOfficer(tmp.path, 'jdupont');
     const cred = join(tmp.path, 'cred.json');
-    await ok(['agency', 'issue', '--dir', agency.dir, '--request', officer.request, '--clearance', NATO_CLEARANCE, '--out', cred]);
-    await ok(['profile', 'import', '--profile', officer.profile, agency.card, cred]);
+    const issued = await ok(['agency', 'issue', '--dir', agency.dir, '--request', officer.request, '--clearance', NATO_CLEARANCE, '--out', cred, '--json']);
+    await ok(['agency', 'agree', '--dir', agency.dir, '--partner', partner.card, '--ceiling', 'NATO SECRET', '--out', join(tmp.path, 'proposed.json')]);
+    await ok(['agency', 'countersign', '--dir', partner.dir, '--agreement', join(tmp.path, 'proposed.json'), '--partner', agency.card, '--out', join(tmp.path, 'agreement.json')]);
+    await ok(['profile', 'import', '--profile', officer.profile, agency.card, partner.card, cred, join(tmp.path, 'agreement.json')]); // creates prekey 1
     await ok(['profile', 'show', '--profile', officer.profile]);
+    const serial = String((JSON.parse(issued.out) as { serial: number }).serial);
+    await ok(['agency', 'revoke', '--dir', agency.dir, '--serial', serial, '--out', join(tmp.path, 'crl.json')]);
 
     // The real secrets, recovered the way their holders would.
     await sodiumReady();
@@ -29,12 +35,14 @@ describe('no key or passphrase on disk outside the encrypted database and the en
     const identity = loadIdentity(profile);
     const signSecret = Uint8Array.from(identity.signSecret);
     const dhSecret = Uint8Array.from(identity.dhSecret);
+    const prekey = Uint8Array.from(prekeySecret(profile, 1));
     profile.lock();
 
     const needles = [
       ...byteNeedles('agency root seed', rootSecret.subarray(0, 32)),
       ...byteNeedles('officer signing seed', signSecret.subarray(0, 32)),
       ...byteNeedles('officer agreement secret', dhSecret),
+      ...byteNeedles('prekey secret', prekey),
       ...textNeedles('agency passphrase', AGENCY_PASS),
       ...textNeedles('officer passphrase', OFFICER_PASS),
     ];

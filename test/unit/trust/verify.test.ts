@@ -121,3 +121,35 @@ describe('the agency root key file', () => {
     expect(() => parseRootKey(bytes(serialiseRootKey(file).replace('"version": 1', '"version": 2')))).toThrow(code('agency_key_corrupt'));
   });
 });
+
+describe('the credential verification cache', () => {
+  it('skips only the signature for the same bytes under the same root key; time is re-checked', async () => {
+    await sodiumReady();
+    const k = fixtureKeys();
+    const registry = new PolicyRegistry();
+    for (const spif of shippedPolicyTexts()) registry.loadSpif(spif);
+    const b = fixtureBodies(k);
+    const agency = { id: 'fr-dgsi', rootKey: k.frRoot.publicKey, card: createSigned(AgencyCard, b.card, 'root', k.frRoot.secretKey) };
+    const now = Date.parse('2026-06-01T00:00:00Z');
+    const cred = createSigned(Credential, b.credential, 'issuer', k.frRoot.secretKey);
+    const { CredentialVerifier } = await import('../../../main/trust/credential-cache');
+    const cache = new CredentialVerifier(2);
+    cache.verify(cred, { agency, registry, now });
+    cache.verify(cred, { agency, registry, now });
+    expect([cache.hits, cache.misses]).toEqual([1, 1]);
+    expect(() => cache.verify(cred, { agency, registry, now: Date.parse(b.credential.notAfter) })).toThrow(code('credential_expired'));
+    // Altered bytes, or another key pinned for the agency: a miss, and the signature fails.
+    const altered = { ...cred, body: { ...cred.body, name: 'Someone Else' } };
+    expect(() => cache.verify(altered, { agency, registry, now })).toThrow(code('signature_invalid'));
+    expect(() => cache.verify(cred, { agency: { ...agency, rootKey: k.ukRoot.publicKey }, registry, now })).toThrow(code('signature_invalid'));
+    expect(cache.hits).toBe(2);
+    // From file bytes (the same bytes as the object's file form, so the same entry): a hit skips
+    // decoding as well; an unpinned agency is refused on a hit too.
+    const bytesCtx = { agencyOf: (id: string) => (id === 'fr-dgsi' ? agency : undefined), registry, now };
+    const file = new TextEncoder().encode(encodeSigned(cred));
+    expect(cache.verifyBytes(file, bytesCtx).body.serial).toBe(b.credential.serial);
+    expect(cache.verifyBytes(file, bytesCtx).body.serial).toBe(b.credential.serial);
+    expect(cache.hits).toBe(4);
+    expect(() => cache.verifyBytes(file, { ...bytesCtx, agencyOf: () => undefined })).toThrow(code('trust_unknown_agency'));
+  });
+});
