@@ -11,6 +11,7 @@ import { profileInitCommand } from './commands/profile-init';
 import { profileImportCommand } from './commands/profile-import';
 import { profileShowCommand } from './commands/profile-show';
 import { profileVerifyCommand } from './commands/profile-verify';
+import { profileUnpinCommand } from './commands/profile-unpin';
 
 /** Every subcommand of `entente`; a new one is added here and in its own file under commands/. */
 export const COMMANDS: readonly Command[] = [
@@ -26,4 +27,5 @@ export const COMMANDS: readonly Command[] = [
   profileImportCommand,
   profileShowCommand,
   profileVerifyCommand,
+  profileUnpinCommand,
 ];

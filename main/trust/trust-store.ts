@@ -4,6 +4,9 @@ import { asBlob } from '../store/blob';
 import type { EncryptedDatabase } from '../store/database';
 import { decodeField } from './base64url';
 import { toTimestamp } from './fields';
+import { agencyFingerprint } from './fingerprint';
+
+const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 import { AgencyCard, Agreement, Credential, RevocationList, type AgencyCardBody, type AgreementBody, type CredentialBody, type RevocationListBody } from './objects';
 import { listAgainstHeld, revocationCheck, type RevocationCheck } from './revocation';
 import { decodeSigned, encodeSigned, type Signed } from './signed';
@@ -49,6 +52,25 @@ export class TrustStore {
       this.conn.prepare('UPDATE agencies SET card = ?, updated_at = ? WHERE agency_id = ?').run([encodeSigned(card), at, card.body.id]);
     }
     return outcome;
+  }
+
+  /**
+   * Removes an agency's pin and everything verified by its key (credentials, agreements involving it,
+   * its revocation list), so that a card with a new key can be pinned. Deliberate and local: the
+   * caller must give the pinned fingerprint, proving they looked at what they are discarding. Peer
+   * keys are kept, so colleagues re-issued under the new key still show as key changes if their keys differ.
+   */
+  unpinAgency(id: string, fingerprintHex: string): void {
+    const pinned = this.agency(id);
+    if (pinned === undefined) throw new EntenteError('trust_unknown_agency', `agency ${id} is not pinned here`);
+    const given = fingerprintHex.replace(/\s+/g, '').toLowerCase();
+    if (given !== toHex(agencyFingerprint(pinned.card.body))) throw new EntenteError('invalid_input', `that is not the fingerprint pinned for ${id}; nothing was removed`);
+    this.db.transaction(() => {
+      this.conn.prepare('DELETE FROM agreements WHERE proposer = ? OR partner = ?').run([id, id]);
+      this.conn.prepare('DELETE FROM revocation_lists WHERE agency_id = ?').run([id]);
+      this.conn.prepare('DELETE FROM credentials WHERE agency_id = ?').run([id]);
+      this.conn.prepare('DELETE FROM agencies WHERE agency_id = ?').run([id]);
+    });
   }
 
   // ---- policies ---------------------------------------------------------------------------------

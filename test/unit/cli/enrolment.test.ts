@@ -116,6 +116,18 @@ describe('entente agency init | card | issue and profile init | import | show', 
       await expectRefused(['profile', 'import', '--profile', officer.profile, second.card], 'trust_card_key_changed');
     });
 
+    it('a re-keyed agency is accepted only after its old pin is removed with the old fingerprint', async () => {
+      const first = await newAgency(tmp.path, 'fr-dgsi', 'FRA');
+      const officer = await newOfficer(tmp.path, 'jdupont');
+      const oldCard = JSON.parse((await ok(['profile', 'import', '--profile', officer.profile, first.card, '--json'])).out) as { imported: { fingerprint: string }[] };
+      const second = await newAgency(join(tmp.path, 'rekeyed'), 'fr-dgsi', 'FRA');
+      await expectRefused(['profile', 'import', '--profile', officer.profile, second.card], 'trust_card_key_changed');
+      await expectRefused(['profile', 'unpin', '--profile', officer.profile, '--agency', 'fr-dgsi', '--fingerprint', '00'.repeat(32)], 'invalid_input');
+      await ok(['profile', 'unpin', '--profile', officer.profile, '--agency', 'fr-dgsi', '--fingerprint', oldCard.imported[0]?.fingerprint ?? '']);
+      const again = JSON.parse((await ok(['profile', 'import', '--profile', officer.profile, second.card, '--json'])).out) as { imported: { outcome: string }[] };
+      expect(again.imported[0]?.outcome).toBe('new');
+    });
+
     it('an enrolment request that fails proof of possession', async () => {
       const agency = await newAgency(tmp.path, 'fr-dgsi', 'FRA');
       const a = await newOfficer(tmp.path, 'jdupont');
