@@ -1,3 +1,4 @@
+import { sodiumReady } from '../main/crypto/sodium';
 import { COMMANDS } from './registry';
 import { EXIT, UsageError, describeError, parseCommandArgs, type Command, type Io } from './command';
 
@@ -33,6 +34,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       io.out(`${command.usage}\n\n${command.summary}`);
       return EXIT.ok;
     }
+    // Once, before any command: several verify signatures synchronously, which needs libsodium ready.
+    await sodiumReady();
     return await command.run(values, positionals, io);
   } catch (err) {
     io.err(`entente ${command.path.join(' ')}: ${describeError(err)}`);

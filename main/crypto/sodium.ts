@@ -139,8 +139,10 @@ export function signDetached(message: Uint8Array, secretKey: Uint8Array): Uint8A
 /** False for a bad signature and for a malformed key or signature alike: callers only need "valid". */
 export function verifyDetached(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   if (signature.length !== SIGNATURE_BYTES || publicKey.length !== SIGN_PUBLIC_BYTES) return false;
+  // Outside the try: using libsodium before it is ready is a program error, never a "bad signature".
+  const s = lib();
   try {
-    return lib().crypto_sign_verify_detached(signature, message, publicKey);
+    return s.crypto_sign_verify_detached(signature, message, publicKey);
   } catch {
     // libsodium throws on some invalid public keys (small order, non-canonical) instead of returning false.
     return false;
@@ -167,8 +169,9 @@ export function dhKeyPair(secret?: Uint8Array): KeyPair {
  */
 export function dh(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array | null {
   if (secretKey.length !== DH_SECRET_BYTES || publicKey.length !== DH_PUBLIC_BYTES) return null;
+  const s = lib();
   try {
-    return lib().crypto_scalarmult(secretKey, publicKey);
+    return s.crypto_scalarmult(secretKey, publicKey);
   } catch {
     return null;
   }

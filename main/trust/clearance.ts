@@ -3,6 +3,7 @@ import {
   lookupCategory,
   normalizeClearance,
   parseClearanceMarking,
+  parseLabelMarking,
   viewOf,
   type CategoryRef,
   type Clearance,
@@ -58,6 +59,21 @@ export function parseCategoryArg(policy: Policy, arg: string): CategoryRef {
 }
 
 /**
+ * A clearance written either as a clearance marking ("{UNCLASSIFIED|…|SECRET} REL TO FRA", the
+ * spiffing form, listing each classification) or, as security officers say it, as the highest label
+ * the officer may read ("NATO SECRET REL TO FRA"): that label's categories and every classification
+ * at or below its level in the policy's hierarchy.
+ */
+function readClearanceText(policy: Policy, marking: string, lang: string, hidden: CategoryRef[]): Clearance {
+  if (marking.trimStart().startsWith('{')) return parseClearanceMarking(policy, marking, { lang, hidden });
+  const ceiling = parseLabelMarking(policy, marking, { lang, hidden });
+  const level = policy.classifications.find((c) => c.lacv === ceiling.classification);
+  if (level === undefined) throw new EntenteError('credential_clearance_unknown', `policy ${policy.name} has no classification ${ceiling.classification}`);
+  const classifications = policy.classifications.filter((c) => c.hierarchy <= level.hierarchy).map((c) => c.lacv);
+  return { policyId: policy.id, classifications, categories: ceiling.categories };
+}
+
+/**
  * The clearance a marking such as "{UNCLASSIFIED|RESTRICTED|SECRET} ATOMAL REL TO FRA" describes under
  * one of `policyIds`, with the extra `--category` values. The marking must read under exactly one of
  * the policies (or the one named by `policyHint`, an OID or name).
@@ -74,7 +90,7 @@ export function clearanceFromMarking(registry: PolicyRegistry, policyIds: readon
   for (const policy of candidates) {
     try {
       const hidden = categories.map((c) => parseCategoryArg(policy, c));
-      readings.push(parseClearanceMarking(policy, marking, { lang: options.lang ?? 'en', hidden }));
+      readings.push(readClearanceText(policy, marking, options.lang ?? 'en', hidden));
     } catch (err) {
       if (!(err instanceof EntenteError)) throw err;
       firstError ??= err;
