@@ -96,6 +96,17 @@ function decodeCategory(cat: asn1js.AsnType, n: number): CategoryRef[] {
 export function readEssLabel(bytes: Uint8Array, registry: PolicyRegistry): Label {
   if (bytes.length === 0) throw new EntenteError('label_malformed', 'No data to parse');
   if (bytes.length > MAX_DER_BYTES) throw der(`ESS label of ${bytes.length} bytes exceeds ${MAX_DER_BYTES}`);
+  try {
+    return decodeEssLabel(bytes, registry);
+  } catch (err) {
+    // asn1js throws plain Errors on some inputs (e.g. a time value that is not a time); hostile bytes
+    // must always end as a coded rejection, never as an internal error.
+    if (err instanceof EntenteError) throw err;
+    throw der(`Failed to parse BER/DER encoded label: ${err instanceof Error ? err.message.slice(0, 120) : 'invalid'}`);
+  }
+}
+
+function decodeEssLabel(bytes: Uint8Array, registry: PolicyRegistry): Label {
   const { offset, result } = asn1js.fromBER(bytes, { maxDepth: 12, maxNodes: 8192, maxContentLength: MAX_DER_BYTES });
   if (offset === -1 || result.error) throw der(`Failed to parse BER/DER encoded label: ${result.error || 'truncated'}`);
   if (offset !== bytes.length) throw der(`${bytes.length - offset} trailing bytes after the ESS label`);

@@ -69,6 +69,13 @@ describe('hostile DER', () => {
     expect(rejects(new Uint8Array(), 'label_malformed')).toBe('No data to parse');
   });
 
+  it('rejects a label whose first tag became a GeneralizedTime (asn1js throws a plain Error there)', () => {
+    // Found by the property below (seed -1407563431): a mutated first byte 0x31 -> 0x18.
+    const mutated = Uint8Array.from(good);
+    mutated[0] = 0x18;
+    rejects(mutated);
+  });
+
   it('never crashes on random bytes or random mutations', () => {
     fc.assert(
       fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 0, max: 255 })).map(([i, b]) => {
