@@ -1,4 +1,5 @@
 import { KDF_PARAMS, type KdfParams } from '../main/crypto/sodium';
+import { Language } from '../shared/prefs';
 import { UsageError } from './command';
 
 /** Readers for parsed options: a missing required option is a usage error (exit 2). */
@@ -44,4 +45,11 @@ export function instantOption(values: Record<string, unknown>, name: string, fal
   const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$/.test(iso) ? Date.parse(iso) : NaN;
   if (!Number.isFinite(t)) throw new UsageError(`--${name} must be a date (2026-05-01) or a UTC time (2026-05-01T08:00:00Z)`);
   return t;
+}
+
+/** --lang en|fr: the language markings are rendered and read in; default English. */
+export function langOption(values: Record<string, unknown>): Language {
+  const parsed = Language.safeParse(optionalString(values, 'lang') ?? 'en');
+  if (!parsed.success) throw new UsageError('--lang must be en or fr');
+  return parsed.data;
 }

@@ -4,10 +4,10 @@ import { MAX_AGREEMENT_DAYS, proposeAgreement } from '../../main/trust/agreement
 import { agencyFingerprint, hexGroups } from '../../main/trust/fingerprint';
 import { AgencyCard } from '../../main/trust/objects';
 import { decodeSigned, encodeSigned } from '../../main/trust/signed';
-import { UsageError, type Command } from '../command';
+import type { Command } from '../command';
 import { agreementSummary } from '../agreement-summary';
 import { readInputFile } from '../files';
-import { instantOption, optionalInt, optionalString, requiredString, stringList } from '../options';
+import { instantOption, langOption, optionalInt, optionalString, requiredString, stringList } from '../options';
 import { writeOutputFile } from '../output';
 import { passphraseFileOption, readPassphrase } from '../passphrase';
 
@@ -42,8 +42,7 @@ export const agencyAgreeCommand: Command = {
     const partnerFile = requiredString(values, 'partner');
     const ceilingMarking = requiredString(values, 'ceiling');
     const out = requiredString(values, 'out');
-    const lang = optionalString(values, 'lang') ?? 'en';
-    if (lang !== 'en' && lang !== 'fr') throw new UsageError('--lang must be en or fr');
+    const lang = langOption(values);
     const terms = {
       ceilingMarking,
       categories: stringList(values, 'category'),

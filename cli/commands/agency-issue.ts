@@ -6,9 +6,9 @@ import { clearanceFromMarking } from '../../main/trust/clearance';
 import { hexGroups } from '../../main/trust/fingerprint';
 import { MAX_VALID_DAYS, issueCredential, verifyEnrolmentRequest } from '../../main/trust/issue';
 import { encodeSigned } from '../../main/trust/signed';
-import { UsageError, type Command } from '../command';
+import type { Command } from '../command';
 import { readInputFile } from '../files';
-import { instantOption, optionalInt, optionalString, requiredString, stringList } from '../options';
+import { instantOption, langOption, optionalInt, optionalString, requiredString, stringList } from '../options';
 import { writeOutputFile } from '../output';
 import { passphraseFileOption, readPassphrase } from '../passphrase';
 
@@ -44,8 +44,7 @@ export const agencyIssueCommand: Command = {
     const requestFile = requiredString(values, 'request');
     const marking = requiredString(values, 'clearance');
     const out = requiredString(values, 'out');
-    const lang = optionalString(values, 'lang') ?? 'en';
-    if (lang !== 'en' && lang !== 'fr') throw new UsageError('--lang must be en or fr');
+    const lang = langOption(values);
     const agency = AgencyFolder.open(dir);
     const request = verifyEnrolmentRequest(new Uint8Array(readInputFile(requestFile)));
     const clearance = clearanceFromMarking(agency.policies, agency.card.body.policies, marking, stringList(values, 'category'), { lang, policyHint: optionalString(values, 'policy') });

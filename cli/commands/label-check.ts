@@ -14,6 +14,7 @@ import {
 import { EntenteError } from '../../shared/errors';
 import { UsageError, type Command } from '../command';
 import { readInputFile } from '../files';
+import { langOption, optionalString, stringList } from '../options';
 import { loadPolicies } from '../policies';
 
 /** Which loaded policy a free-text marking belongs to: the one that parses it; two is ambiguous. */
@@ -56,13 +57,12 @@ export const labelCheckCommand: Command = {
     json: { type: 'boolean' },
   },
   async run(values, _positionals, io) {
-    const policies = (values.policy as string[] | undefined) ?? [];
-    const marking = values.marking as string | undefined;
-    const labelFile = values.label as string | undefined;
-    const lang = (values.lang as string | undefined) ?? 'en';
+    const policies = stringList(values, 'policy');
+    const marking = optionalString(values, 'marking');
+    const labelFile = optionalString(values, 'label');
+    const lang = langOption(values);
     if (policies.length === 0) throw new UsageError('give at least one --policy');
     if ((marking === undefined) === (labelFile === undefined)) throw new UsageError('give exactly one of --marking or --label');
-    if (lang !== 'en' && lang !== 'fr') throw new UsageError('--lang must be en or fr');
 
     const registry = loadPolicies(policies);
     const read =
@@ -76,15 +76,16 @@ export const labelCheckCommand: Command = {
     const validation = validateLabel(policy, label);
 
     let acdf: { granted: boolean; reasons: unknown[]; clearanceMarking: string } | null = null;
-    if (typeof values.clearance === 'string') {
-      const clearance = readClearance(readInputFile(values.clearance).toString('utf8'), registry);
+    const clearanceFile = optionalString(values, 'clearance');
+    if (clearanceFile !== undefined) {
+      const clearance = readClearance(readInputFile(clearanceFile).toString('utf8'), registry);
       const decision = decide(registry.get(clearance.policyId), label, clearance);
       acdf = { ...decision, clearanceMarking: renderClearanceMarking(registry.require(clearance.policyId), clearance, { lang }) };
     }
 
     let equivalent: Record<string, unknown> | null = null;
-    const target = values['to-policy'];
-    if (typeof target === 'string') {
+    const target = optionalString(values, 'to-policy');
+    if (target !== undefined) {
       const mapped = equivalentLabel(registry, label, target);
       equivalent = mapped.ok
         ? { policyId: target, ok: true, label: mapped.label, marking: renderLabelMarking(registry.require(target), mapped.label, { lang }) }

@@ -42,13 +42,17 @@ export interface RotationReport {
   deleted: number[];
 }
 
-interface Row {
+
+export interface PrekeyState {
   id: number;
   createdAt: string;
   expiresAt: string;
   retiredAt: string | null;
   deleteAfter: string | null;
   deletedAt: string | null;
+}
+
+interface Row extends PrekeyState {
   signed: string;
 }
 
@@ -122,14 +126,6 @@ export function currentSignedPrekey(profile: Profile): Signed<SignedPrekeyBody> 
   return current === undefined ? undefined : decodeSigned(SignedPrekey, new TextEncoder().encode(current.signed));
 }
 
-export interface PrekeyState {
-  id: number;
-  createdAt: string;
-  expiresAt: string;
-  retiredAt: string | null;
-  deleteAfter: string | null;
-  deletedAt: string | null;
-}
 
 export function prekeyStates(profile: Profile): PrekeyState[] {
   return rows(profile).map(({ signed: _signed, ...state }) => state);
