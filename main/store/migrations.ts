@@ -1,3 +1,4 @@
+import { NOTES_MIGRATION } from './migration-notes';
 import type { Migration } from './migrator';
 
 /**
@@ -120,4 +121,5 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID`);
     },
   },
+  NOTES_MIGRATION,
 ];
