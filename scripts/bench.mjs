@@ -6,7 +6,8 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const only = process.argv[2];
-const files = readdirSync('test/bench').filter((f) => f.endsWith('.bench.ts') && (!only || f.includes(only))).sort();
+// `npm run bench store` runs store.bench.ts only, not keystore.bench.ts: the name must match exactly.
+const files = readdirSync('test/bench').filter((f) => f.endsWith('.bench.ts') && (!only || f === `${only}.bench.ts`)).sort();
 if (files.length === 0) {
   console.error('no benchmark matched');
   process.exit(1);
