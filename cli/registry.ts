@@ -12,6 +12,8 @@ import { profileImportCommand } from './commands/profile-import';
 import { profileShowCommand } from './commands/profile-show';
 import { profileVerifyCommand } from './commands/profile-verify';
 import { profileUnpinCommand } from './commands/profile-unpin';
+import { auditVerifyCommand } from './commands/audit-verify';
+import { auditExportCommand } from './commands/audit-export';
 
 /** Every subcommand of `entente`; a new one is added here and in its own file under commands/. */
 export const COMMANDS: readonly Command[] = [
@@ -28,4 +30,6 @@ export const COMMANDS: readonly Command[] = [
   profileShowCommand,
   profileVerifyCommand,
   profileUnpinCommand,
+  auditVerifyCommand,
+  auditExportCommand,
 ];

@@ -38,7 +38,7 @@ export const profileInitCommand: Command = {
     }
     try {
       const identity = createIdentity(profile, officerId, name);
-      const request = enrolmentRequest(identity);
+      const request = enrolmentRequest(identity, Date.now(), profile.audit);
       writeOutputFile(out, encodeSigned(request));
       const fingerprint = hexGroups(enrolmentFingerprint(request.body));
       if (values.json === true) io.out(JSON.stringify({ officerId, name, profile: dir, request: out, fingerprint }));

@@ -19,7 +19,7 @@ export const profileUnpinCommand: Command = {
     const agency = requiredString(values, 'agency');
     const fingerprint = requiredString(values, 'fingerprint');
     await sodiumReady();
-    await withProfile(io, values, (profile) => new TrustStore(profile.db).unpinAgency(agency, fingerprint));
+    await withProfile(io, values, (profile) => new TrustStore(profile.db).unpinAgency(agency, fingerprint, profile.audit));
     io.out(`agency ${agency} is no longer pinned; import its new card and compare the new fingerprint`);
     return 0;
   },

@@ -25,7 +25,7 @@ export const profileVerifyCommand: Command = {
     await sodiumReady();
     const status = await withProfile(io, values, (profile) => {
       const me = loadIdentity(profile);
-      return compared === undefined ? peerStatus(profile.db, me, agency, officerId) : markVerified(profile.db, me, agency, officerId, compared, Date.now());
+      return compared === undefined ? peerStatus(profile.db, me, agency, officerId) : markVerified(profile.db, me, agency, officerId, compared, Date.now(), profile.audit);
     });
     if (values.json === true) io.out(JSON.stringify({ ...status, safetyNumber: status.safetyNumber.join(' ') }));
     else {

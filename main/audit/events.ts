@@ -3,10 +3,12 @@
  * event means adding it here and to the catalog; a test proves each one is written by its module.
  */
 export const AUDIT_EVENT_TYPES = [
+  'profile_created',
   'unlock_succeeded',
   'unlock_failed',
   'locked',
   'passphrase_changed',
+  'key_protection_changed',
   'identity_created',
   'enrolment_request_created',
   'policy_imported',
@@ -19,6 +21,8 @@ export const AUDIT_EVENT_TYPES = [
   'agreement_rejected',
   'revocation_list_imported',
   'revocation_list_rejected',
+  'import_rejected',
+  'agency_unpinned',
   'key_change_detected',
   'safety_number_verified',
   'channel_created',

@@ -1,5 +1,6 @@
 import type { Label } from '../policy';
 import type { AuditEventType } from './events';
+import { checkEvent } from './entry';
 
 /**
  * The one door through which every module reports a security event (docs/AUDIT.md). Modules receive
@@ -35,10 +36,14 @@ export interface AuditSink {
 /** For callers that have no profile open (the CLI's agency commands, tests of other modules). */
 export const NO_AUDIT: AuditSink = { record: () => {} };
 
-/** Collects events in memory: tests assert on what a module reported. */
+/**
+ * Collects events in memory: tests assert on what a module reported. It checks each event exactly as the
+ * audit log does (entry.ts), so an event the log would refuse with `audit_write_failed` fails here too.
+ */
 export class MemoryAuditSink implements AuditSink {
   readonly events: AuditEvent[] = [];
   record(event: AuditEvent): void {
+    checkEvent(event);
     this.events.push(event);
   }
 }

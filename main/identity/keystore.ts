@@ -6,11 +6,13 @@ import { DATABASE_KEY_BYTES, openEncryptedDatabase, type EncryptedDatabase } fro
 import { setMeta } from '../store/meta';
 import type { KeyProtector } from './key-protector';
 import { unwrapKey, wrapKey } from './key-wrap';
-import { protectorOf, readKeystoreFile, serialiseKeystore, type KeystoreFile } from './keystore-file';
+import { protectorOf, readKeystoreFile, serialiseKeystore, type AuditCheckpointSlot, type KeystoreFile } from './keystore-file';
 import { checkPassphrase } from './passphrase';
 import { Profile } from './profile';
 import { checkProfilePermissions, prepareNewProfileDir, profilePaths, restrictFile, type ProfilePaths } from './profile-files';
 import { UnlockThrottle, systemClock, type Clock, type ThrottleStatus } from './unlock-throttle';
+import type { AuditLogOptions, CheckpointCopy } from '../audit/log';
+import { openAuditLog, type WrapState } from '../audit/session';
 
 export interface KeystoreOptions {
   /** Needed to unlock a profile created with a second wrap; ignored otherwise. */
@@ -18,6 +20,8 @@ export interface KeystoreOptions {
   clock?: Clock;
   /** Non-fatal findings (a profile file readable by others, now fixed). Default: console.warn. */
   onWarning?: (message: string) => void;
+  /** The audit log's checkpoint interval (default 1,000 entries; docs/AUDIT.md). */
+  audit?: { checkpointEvery?: number };
 }
 
 /** With `protector` set, create wraps the key with the passphrase AND the protector (a second wrap). */
@@ -58,8 +62,12 @@ export async function createProfile(dir: string, passphrase: Uint8Array, options
     const openMs = performance.now() - t0;
     setMeta(db, 'profile.created_at', new Date((options.clock ?? systemClock).now()).toISOString());
     const file = await wrapKey(dbKey, passphrase, params, protector);
+    const profile = new Profile(dir, db, { kdfMs: 0, openMs, totalMs: 0 });
+    // The first audit entry is committed before keystore.json exists: a crash leaves no usable profile either way.
+    openAuditLog(profile, auditOptions(paths, options), { kind: 'created', wrap: wrapState(file) });
     writeKeystore(paths, file);
-    return new Profile(dir, db, { kdfMs: 0, openMs, totalMs: performance.now() - started });
+    profile.timings.totalMs = performance.now() - started;
+    return profile;
   } catch (err) {
     if (db !== null) {
       db.close();
@@ -100,18 +108,29 @@ export class Keystore {
 
   /**
    * Unwraps the database key and opens the database. Errors: `passphrase_wrong`/`passphrase_throttled`
-   * (an UnlockRefusedError with `retryAfterMs`), `keystore_*`, `database_*`, `profile_insecure`.
-   * Nothing in the profile is written on any failure except the wrong-passphrase counter.
+   * (an UnlockRefusedError with `retryAfterMs`), `keystore_*`, `database_*`, `profile_insecure`,
+   * `audit_write_failed`. Nothing in the profile is written on any failure except the wrong-passphrase
+   * counter. On success the audit log opens and records the unlock, with the wrong passphrases tried
+   * since the last one (the counter is reset only once they are recorded).
    */
   unlock(passphrase: Uint8Array): Promise<Profile> {
     return this.serialised(async () => {
       const started = performance.now();
-      const { key, kdfMs } = await this.unwrap(passphrase);
+      const { key, kdfMs, file } = await this.unwrap(passphrase);
       try {
         const t0 = performance.now();
         const db = this.openDatabase(key);
         const openMs = performance.now() - t0;
-        return new Profile(this.paths.dir, db, { kdfMs, openMs, totalMs: performance.now() - started });
+        const profile = new Profile(this.paths.dir, db, { kdfMs, openMs, totalMs: 0 });
+        try {
+          openAuditLog(profile, auditOptions(this.paths, this.options), { kind: 'unlocked', wrap: wrapState(file), failures: this.throttle.pending() });
+        } catch (err) {
+          db.close();
+          throw err;
+        }
+        this.throttle.success();
+        profile.timings.totalMs = performance.now() - started;
+        return profile;
       } finally {
         wipe(key);
       }
@@ -135,8 +154,10 @@ export class Keystore {
       try {
         const p = plan(file);
         const params = resolveKdf({ opslimit: p.params.opslimit, memlimit: p.params.memlimit });
-        const rewrapped = await wrapKey(key, p.passphrase, params, p.protector, file.auditCheckpoint);
-        writeKeystore(this.paths, rewrapped);
+        const rewrapped = await wrapKey(key, p.passphrase, params, p.protector);
+        // Read again after the slow KDF: the audit log may have stored a newer checkpoint meanwhile.
+        const checkpoint = this.currentCheckpoint() ?? file.auditCheckpoint;
+        writeKeystore(this.paths, checkpoint === undefined ? rewrapped : { ...rewrapped, auditCheckpoint: checkpoint });
       } finally {
         wipe(key);
       }
@@ -150,8 +171,17 @@ export class Keystore {
     this.throttle.check();
     const result = await unwrapKey(file, passphrase, this.options.protector);
     if (!result.ok) throw this.throttle.failure();
-    this.throttle.success();
+    // The counter is reset by a successful unlock, after the audit log has recorded it; a re-wrap
+    // (passphrase change) leaves it for that unlock, so no wrong guess goes unrecorded.
     return { key: result.key, kdfMs: result.kdfMs, file };
+  }
+
+  private currentCheckpoint(): AuditCheckpointSlot | undefined {
+    try {
+      return readKeystoreFile(this.paths.keystore).auditCheckpoint;
+    } catch {
+      return undefined;
+    }
   }
 
   private readChecked(): KeystoreFile {
@@ -181,6 +211,27 @@ export class Keystore {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+function wrapState(file: KeystoreFile): WrapState {
+  return { nonce: file.wrap.nonce, protectedBy: protectorOf(file), opslimit: file.kdf.opslimit, memlimit: file.kdf.memlimit };
+}
+
+/** The audit log keeps the copy of its latest checkpoint in keystore.json (main/audit/checkpoint.ts). */
+function checkpointCopy(paths: ProfilePaths): CheckpointCopy {
+  return {
+    read: () => readKeystoreFile(paths.keystore).auditCheckpoint,
+    write: (slot) => writeKeystore(paths, { ...readKeystoreFile(paths.keystore), auditCheckpoint: slot }),
+  };
+}
+
+function auditOptions(paths: ProfilePaths, options: KeystoreOptions): AuditLogOptions {
+  return {
+    clock: options.clock ?? systemClock,
+    copy: checkpointCopy(paths),
+    onWarning: options.onWarning,
+    ...(options.audit?.checkpointEvery === undefined ? {} : { checkpointEvery: options.audit.checkpointEvery }),
+  };
 }
 
 function resolveKdf(kdf: KdfParamSet | KdfParams): KdfParams {

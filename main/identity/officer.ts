@@ -2,11 +2,12 @@ import { EntenteError } from '../../shared/errors';
 import { DH_PUBLIC_BYTES, DH_SECRET_BYTES, SIGN_PUBLIC_BYTES, SIGN_SECRET_BYTES, dhKeyPair, signKeyPair, wipe } from '../crypto/sodium';
 import { toBase64url } from '../trust/base64url';
 import { DisplayName, OfficerId, toTimestamp } from '../trust/fields';
-import { fingerprint } from '../trust/fingerprint';
+import { fingerprint, hexGroups } from '../trust/fingerprint';
 import { EnrolmentRequest, type EnrolmentRequestBody } from '../trust/objects';
 import { addSignature, createSigned, type Signed } from '../trust/signed';
 import { asBlob } from '../store/blob';
 import type { Profile } from './profile';
+import { NO_AUDIT, type AuditSink } from '../audit/sink';
 
 /**
  * The officer's long-term identity: an Ed25519 key that signs (enrolment, prekeys, notes, audit
@@ -26,8 +27,11 @@ export interface OfficerIdentity {
   createdAt: string;
 }
 
-/** Creates the identity keys in a profile that has none (`identity_exists` otherwise). */
-export function createIdentity(profile: Profile, officerId: string, name: string, now: number = Date.now()): OfficerIdentity {
+/**
+ * Creates the identity keys in a profile that has none (`identity_exists` otherwise). Records
+ * `identity_created` (or the refusal) in the profile's audit history.
+ */
+export function createIdentity(profile: Profile, officerId: string, name: string, now: number = Date.now(), audit: AuditSink = profile.audit): OfficerIdentity {
   const id = OfficerId.safeParse(officerId);
   if (!id.success) throw new EntenteError('invalid_input', `officer id: ${id.error.issues[0]?.message ?? 'invalid'}`);
   const display = DisplayName.safeParse(name.normalize('NFC'));
@@ -42,7 +46,12 @@ export function createIdentity(profile: Profile, officerId: string, name: string
       profile.db.connection
         .prepare('INSERT INTO identity (id, officer_id, name, sign_public, sign_secret, dh_public, dh_secret, created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)')
         .run([id.data, display.data, asBlob(sign.publicKey), asBlob(sign.secretKey), asBlob(agree.publicKey), asBlob(agree.secretKey), createdAt]);
+      const keys = { officerId: id.data, identityKey: toBase64url(sign.publicKey), agreementKey: toBase64url(agree.publicKey) };
+      audit.record({ type: 'identity_created', outcome: 'ok', actor: 'self', subjects: [id.data], details: { fingerprint: hexGroups(enrolmentFingerprint(keys)) } });
     });
+  } catch (err) {
+    if (err instanceof EntenteError && err.code === 'identity_exists') audit.record({ type: 'identity_created', outcome: 'refused', actor: 'self', code: err.code, subjects: [id.data] });
+    throw err;
   } finally {
     wipe(sign.secretKey, agree.secretKey);
   }
@@ -73,8 +82,11 @@ export function loadIdentity(profile: Profile): OfficerIdentity {
   };
 }
 
-/** The request an agency signs a credential for: signed by the identity key and, by XEdDSA, the agreement key. */
-export function enrolmentRequest(identity: OfficerIdentity, now: number = Date.now()): Signed<EnrolmentRequestBody> {
+/**
+ * The request an agency signs a credential for: signed by the identity key and, by XEdDSA, the agreement
+ * key. Recorded as `enrolment_request_created` when given the profile's audit log.
+ */
+export function enrolmentRequest(identity: OfficerIdentity, now: number = Date.now(), audit: AuditSink = NO_AUDIT): Signed<EnrolmentRequestBody> {
   const body: EnrolmentRequestBody = {
     officerId: identity.officerId,
     name: identity.name,
@@ -82,7 +94,9 @@ export function enrolmentRequest(identity: OfficerIdentity, now: number = Date.n
     agreementKey: toBase64url(identity.dhPublic),
     created: toTimestamp(now),
   };
-  return addSignature(EnrolmentRequest, createSigned(EnrolmentRequest, body, 'identity', identity.signSecret), 'agreement', identity.dhSecret);
+  const request = addSignature(EnrolmentRequest, createSigned(EnrolmentRequest, body, 'identity', identity.signSecret), 'agreement', identity.dhSecret);
+  audit.record({ type: 'enrolment_request_created', outcome: 'ok', actor: 'self', subjects: [identity.officerId], details: { fingerprint: hexGroups(enrolmentFingerprint(body)) } });
+  return request;
 }
 
 /**

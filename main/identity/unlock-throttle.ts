@@ -57,6 +57,8 @@ export interface ThrottleStatus {
 }
 
 export class UnlockThrottle {
+  private lastReadDamaged = false;
+
   constructor(
     private readonly path: string,
     private readonly clock: Clock,
@@ -65,6 +67,17 @@ export class UnlockThrottle {
   status(): ThrottleStatus {
     const a = this.read();
     return { failures: a.failures, retryAfterMs: this.remaining(a) };
+  }
+
+  /**
+   * The wrong passphrases since the last successful unlock, for the audit history: the database is
+   * locked when they happen, so the next unlock records them (main/audit/session.ts) before `success`
+   * clears the counter.
+   */
+  pending(): { failures: number; lastFailureAt: number; damaged: boolean } {
+    this.lastReadDamaged = false;
+    const a = this.read();
+    return { failures: a.failures, lastFailureAt: a.lastFailureAt, damaged: this.lastReadDamaged };
   }
 
   /** Throws `passphrase_throttled` when an attempt now would come too early. */
@@ -132,6 +145,7 @@ export class UnlockThrottle {
   }
 
   private damaged(mtime: number): Attempts {
+    this.lastReadDamaged = true;
     let failures = FREE_FAILURES + 1;
     while (delayAfter(failures) < MAX_DELAY_MS) failures += 1;
     return { version: 1, failures, lastFailureAt: Math.min(mtime, this.clock.now()) };

@@ -1,3 +1,4 @@
+import { AUDIT_MIGRATION } from './migration-audit';
 import { NOTES_MIGRATION } from './migration-notes';
 import type { Migration } from './migrator';
 
@@ -122,4 +123,5 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   NOTES_MIGRATION,
+  AUDIT_MIGRATION,
 ];

@@ -1,6 +1,7 @@
 import { EntenteError } from '../../shared/errors';
 import { constantTimeEqual } from '../crypto/sodium';
 import type { OfficerIdentity } from '../identity/officer';
+import { NO_AUDIT, type AuditSink } from '../audit/sink';
 import { asBlob } from '../store/blob';
 import type { EncryptedDatabase } from '../store/database';
 import { decodeField, toBase64url } from './base64url';
@@ -51,8 +52,9 @@ function row(db: EncryptedDatabase, agency: string, officerId: string): PeerRow 
 /**
  * Records the keys of another officer's (verified) credential. A credential older than the one the
  * keys were last taken from changes nothing, so re-importing an old credential cannot flip keys back.
+ * A change of keys is recorded as `key_change_detected`, in the caller's transaction.
  */
-export function observePeer(db: EncryptedDatabase, credential: CredentialBody, now: number): 'new' | 'unchanged' | 'key_changed' {
+export function observePeer(db: EncryptedDatabase, credential: CredentialBody, now: number, audit: AuditSink = NO_AUDIT): 'new' | 'unchanged' | 'key_changed' {
   const held = row(db, credential.agency, credential.officerId);
   const identityKey = decodeField(credential.identityKey);
   const agreementKey = decodeField(credential.agreementKey);
@@ -67,6 +69,12 @@ export function observePeer(db: EncryptedDatabase, credential: CredentialBody, n
   db.connection
     .prepare('UPDATE peer_keys SET identity_key = ?, agreement_key = ?, not_before = ?, verified_at = NULL, key_changed_at = ? WHERE agency_id = ? AND officer_id = ?')
     .run([asBlob(identityKey), asBlob(agreementKey), credential.notBefore, toTimestamp(now), credential.agency, credential.officerId]);
+  audit.record({
+    type: 'key_change_detected',
+    outcome: 'ok',
+    subjects: [`${credential.agency}/${credential.officerId}`],
+    details: { serial: credential.serial, wasVerified: held.verifiedAt !== null },
+  });
   return 'key_changed';
 }
 
@@ -87,14 +95,20 @@ export function peerStatus(db: EncryptedDatabase, me: OfficerIdentity, agency: s
 
 /**
  * Marks the officer verified, given the safety number the two officers compared (spaces ignored). If
- * the keys changed since it was displayed, the numbers differ and nothing is marked.
+ * the keys changed since it was displayed, the numbers differ and nothing is marked. Both outcomes are
+ * recorded as `safety_number_verified` (ok or refused).
  */
-export function markVerified(db: EncryptedDatabase, me: OfficerIdentity, agency: string, officerId: string, compared: string, now: number): PeerStatus {
+export function markVerified(db: EncryptedDatabase, me: OfficerIdentity, agency: string, officerId: string, compared: string, now: number, audit: AuditSink = NO_AUDIT): PeerStatus {
   const status = peerStatus(db, me, agency, officerId);
+  const subjects = [`${agency}/${officerId}`];
   if (compared.replace(/\s+/g, '') !== status.safetyNumber.join('')) {
+    audit.record({ type: 'safety_number_verified', outcome: 'refused', actor: 'self', code: 'safety_number_mismatch', subjects });
     throw new EntenteError('safety_number_mismatch', `the safety number given is not the current one for ${officerId} (${agency}); compare again`);
   }
-  db.connection.prepare('UPDATE peer_keys SET verified_at = ?, key_changed_at = NULL WHERE agency_id = ? AND officer_id = ?').run([toTimestamp(now), agency, officerId]);
+  db.transaction(() => {
+    db.connection.prepare('UPDATE peer_keys SET verified_at = ?, key_changed_at = NULL WHERE agency_id = ? AND officer_id = ?').run([toTimestamp(now), agency, officerId]);
+    audit.record({ type: 'safety_number_verified', outcome: 'ok', actor: 'self', subjects, details: { afterKeyChange: status.keyChanged } });
+  });
   return peerStatus(db, me, agency, officerId);
 }
 

@@ -1,6 +1,7 @@
 import { EntenteError } from '../../shared/errors';
 import { PolicyRegistry, compileSpif, type Policy } from '../policy';
 import { asBlob } from '../store/blob';
+import { NO_AUDIT, type AuditSink } from '../audit/sink';
 import type { EncryptedDatabase } from '../store/database';
 import { decodeField } from './base64url';
 import { toTimestamp } from './fields';
@@ -60,12 +61,16 @@ export class TrustStore {
    * caller must give the pinned fingerprint, proving they looked at what they are discarding. Peer
    * keys are kept, so colleagues re-issued under the new key still show as key changes if their keys differ.
    */
-  unpinAgency(id: string, fingerprintHex: string): void {
+  unpinAgency(id: string, fingerprintHex: string, audit: AuditSink = NO_AUDIT): void {
     const pinned = this.agency(id);
     if (pinned === undefined) throw new EntenteError('trust_unknown_agency', `agency ${id} is not pinned here`);
     const given = fingerprintHex.replace(/\s+/g, '').toLowerCase();
-    if (given !== toHex(agencyFingerprint(pinned.card.body))) throw new EntenteError('invalid_input', `that is not the fingerprint pinned for ${id}; nothing was removed`);
+    if (given !== toHex(agencyFingerprint(pinned.card.body))) {
+      audit.record({ type: 'agency_unpinned', outcome: 'refused', actor: 'self', code: 'invalid_input', subjects: [id] });
+      throw new EntenteError('invalid_input', `that is not the fingerprint pinned for ${id}; nothing was removed`);
+    }
     this.db.transaction(() => {
+      audit.record({ type: 'agency_unpinned', outcome: 'ok', actor: 'self', subjects: [id], details: { fingerprint: toHex(agencyFingerprint(pinned.card.body)) } });
       this.conn.prepare('DELETE FROM agreements WHERE proposer = ? OR partner = ?').run([id, id]);
       this.conn.prepare('DELETE FROM revocation_lists WHERE agency_id = ?').run([id]);
       this.conn.prepare('DELETE FROM credentials WHERE agency_id = ?').run([id]);

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { snapshot } from '../../helpers/profile';
 import { tempDir } from '../../helpers/tmp';
 import { AGENCY_PASS, ENV, NATO_CLEARANCE, cli, newAgency, newOfficer, ok } from '../../helpers/cli';
 
@@ -64,10 +63,12 @@ describe('entente agency init | card | issue and profile init | import | show', 
       const cred = join(tmp.path, 'cred.json');
       await ok(['agency', 'issue', '--dir', agency.dir, '--request', officer.request, '--clearance', NATO_CLEARANCE, '--out', cred]);
       const other = await newAgency(tmp.path, 'uk-demo', 'GBR');
-      const before = snapshot(officer.profile);
+      // Compared through `profile show`: the files themselves change, since the refusal is audited.
+      const shown = async () => JSON.parse((await ok(['profile', 'show', '--profile', officer.profile, '--json'])).out);
+      const before = await shown();
       const r = await expectRefused(['profile', 'import', '--profile', officer.profile, other.card, cred], 'trust_unknown_agency');
       expect(r.err).toContain('cred.json');
-      expect(snapshot(officer.profile)).toEqual(before); // the other card was not pinned either
+      expect(await shown()).toEqual(before); // the other card was not pinned either
     });
 
     it('a credential whose signature does not verify (altered after signing)', async () => {
