@@ -15,6 +15,10 @@ export const SHARE_REASON_CODES = [
   'credential_expired',
   'credential_not_yet_valid',
   'credential_revoked',
+  // Recipient selection (main/messaging/recipients.ts): what else keeps a member from getting a key.
+  'credential_missing',
+  'prekey_unavailable',
+  'key_change_unverified',
 ] as const;
 
 export const ShareReasonCode = z.enum(SHARE_REASON_CODES);
