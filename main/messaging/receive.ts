@@ -96,7 +96,7 @@ function receive(ctx: MessagingContext, bytes: Uint8Array, seen: { env?: ParsedE
 
   const body = content.type === 'note' ? content.text : describeControl(content);
   return ctx.profile.db.transaction(() => {
-    ctx.notes.recordSeen({ noteId: h.id, sender: signer, seq: h.seq, noteTime, seenAt: now });
+    ctx.notes.recordSeen({ noteId: h.id, sender: { ...h.sender }, seq: h.seq, noteTime, seenAt: now });
     apply?.(now);
     ctx.notes.insertNote({ noteId: h.id, channelId: h.channel, direction: 'in', kind: h.kind, sender: { ...h.sender }, senderSeq: h.seq, sentAt: noteTime, receivedAt: now, label: h.label, body, read: false });
     ctx.audit.record({ type: 'note_received', outcome: 'ok', actor: officerKeyText(signer), subjects: [h.id], channel: h.channel, label: h.label, details: { kind: h.kind, seq: h.seq } });

@@ -104,10 +104,11 @@ export const NOTES_MIGRATION: Migration = {
       note_id        TEXT PRIMARY KEY NOT NULL,
       sender_agency  TEXT NOT NULL,
       sender_officer TEXT NOT NULL,
+      sender_serial  INTEGER NOT NULL,
       sender_seq     INTEGER NOT NULL,
       note_time      INTEGER NOT NULL,
       seen_at        INTEGER NOT NULL,
-      UNIQUE (sender_agency, sender_officer, sender_seq)
+      UNIQUE (sender_agency, sender_officer, sender_serial, sender_seq)
     ) STRICT, WITHOUT ROWID`);
     db.exec('CREATE INDEX seen_notes_by_time ON seen_notes (note_time)');
 

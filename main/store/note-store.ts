@@ -135,12 +135,12 @@ export class NoteStore {
     return replay.seen(this.db, noteId);
   }
 
-  noteIdForSequence(sender: OfficerRef, seq: number): string | undefined {
+  noteIdForSequence(sender: replay.SenderRef, seq: number): string | undefined {
     return replay.noteIdForSequence(this.db, sender, seq);
   }
 
   /** note_replayed / note_sequence_reused, recording nothing, if either was already seen. */
-  recordSeen(e: { noteId: string; sender: OfficerRef; seq: number; noteTime: number; seenAt: number }): void {
+  recordSeen(e: { noteId: string; sender: replay.SenderRef; seq: number; noteTime: number; seenAt: number }): void {
     replay.recordSeen(this.db, e);
   }
 

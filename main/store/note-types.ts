@@ -130,7 +130,7 @@ export const EnqueueInput = z.object({
 
 export const SeenInput = z.object({
   noteId: RecordId,
-  sender: OfficerRefInput,
+  sender: z.object({ agency: AgencyId, officerId: OfficerId, serial: Serial }),
   seq: Count,
   noteTime: Millis,
   seenAt: Millis,

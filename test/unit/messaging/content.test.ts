@@ -97,7 +97,7 @@ describe('freshness window', () => {
 
   it('prunes seen note ids only once they are outside the window, where freshness refuses them anyway', () => {
     const store = new NoteStore(profile.db);
-    const sender = { agency: 'uk-demo', officerId: 'bob' };
+    const sender = { agency: 'uk-demo', officerId: 'bob', serial: 1 };
     store.recordSeen({ noteId: 'old', sender, seq: 1, noteTime: now - MAX_NOTE_AGE_MS - 1, seenAt: now });
     store.recordSeen({ noteId: 'edge', sender, seq: 2, noteTime: now - MAX_NOTE_AGE_MS, seenAt: now });
     store.recordSeen({ noteId: 'new', sender, seq: 3, noteTime: now, seenAt: now });

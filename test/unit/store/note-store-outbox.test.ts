@@ -5,6 +5,9 @@ import { NoteStore } from '../../../main/store/note-store';
 import { passphrase } from '../../helpers/profile';
 import { ALICE, BOB, CAROL, CHANNEL, T0, codeOf, dump, openStore, refusedUnchanged, type Opened } from './note-store.fixtures';
 
+const BOB_1 = { ...BOB, serial: 1 };
+const CAROL_1 = { ...CAROL, serial: 7 };
+
 const DAN = { agency: 'fr-dgsi', officerId: 'dan' };
 
 describe('note store: outbox and receipts', () => {
@@ -108,6 +111,8 @@ describe('note store: replay protection and send sequence', () => {
   afterEach(() => o.close());
 
   it('records seen notes and refuses replays and reused sequence numbers, changing nothing', () => {
+    const BOB = BOB_1;
+    const CAROL = CAROL_1;
     o.store.recordSeen({ noteId: 's1', sender: BOB, seq: 1, noteTime: T0, seenAt: T0 + 10 });
     expect(o.store.seen('s1')).toBe(true);
     expect(o.store.seen('s2')).toBe(false);
@@ -116,15 +121,23 @@ describe('note store: replay protection and send sequence', () => {
     const db = o.profile.db;
     refusedUnchanged(db, () => o.store.recordSeen({ noteId: 's1', sender: BOB, seq: 2, noteTime: T0, seenAt: T0 }), 'note_replayed');
     refusedUnchanged(db, () => o.store.recordSeen({ noteId: 's2', sender: BOB, seq: 1, noteTime: T0, seenAt: T0 }), 'note_sequence_reused');
-    refusedUnchanged(db, () => o.store.recordSeen({ noteId: 's2', sender: { agency: 'UK', officerId: 'bob' }, seq: 1, noteTime: T0, seenAt: T0 }), 'invalid_input');
+    refusedUnchanged(db, () => o.store.recordSeen({ noteId: 's2', sender: { agency: 'UK', officerId: 'bob', serial: 1 }, seq: 1, noteTime: T0, seenAt: T0 }), 'invalid_input');
     // The same number from another sender is another sequence.
     o.store.recordSeen({ noteId: 's3', sender: CAROL, seq: 1, noteTime: T0 + 1000, seenAt: T0 + 1000 });
     expect(o.store.noteIdForSequence(CAROL, 1)).toBe('s3');
   });
 
+  it('scopes sequence numbers by credential, so an officer enrolled again starts again at 1', () => {
+    o.store.recordSeen({ noteId: 'old-1', sender: BOB_1, seq: 1, noteTime: T0, seenAt: T0 });
+    expect(o.store.noteIdForSequence({ ...BOB_1, serial: 2 }, 1)).toBeUndefined();
+    o.store.recordSeen({ noteId: 'new-1', sender: { ...BOB_1, serial: 2 }, seq: 1, noteTime: T0 + 1, seenAt: T0 + 1 });
+    expect(o.store.noteIdForSequence({ ...BOB_1, serial: 2 }, 1)).toBe('new-1');
+    expect(o.store.noteIdForSequence(BOB_1, 1)).toBe('old-1');
+  });
+
   it('forgets entries older than the freshness window', () => {
-    o.store.recordSeen({ noteId: 'old', sender: BOB, seq: 1, noteTime: T0, seenAt: T0 });
-    o.store.recordSeen({ noteId: 'new', sender: BOB, seq: 2, noteTime: T0 + 100, seenAt: T0 + 100 });
+    o.store.recordSeen({ noteId: 'old', sender: BOB_1, seq: 1, noteTime: T0, seenAt: T0 });
+    o.store.recordSeen({ noteId: 'new', sender: BOB_1, seq: 2, noteTime: T0 + 100, seenAt: T0 + 100 });
     expect(o.store.forgetSeenBefore(T0 + 100)).toBe(1);
     expect(o.store.seen('old')).toBe(false);
     expect(o.store.seen('new')).toBe(true);
