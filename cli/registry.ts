@@ -12,6 +12,11 @@ import { profileImportCommand } from './commands/profile-import';
 import { profileShowCommand } from './commands/profile-show';
 import { profileVerifyCommand } from './commands/profile-verify';
 import { profileUnpinCommand } from './commands/profile-unpin';
+import { relayCommand } from './commands/relay';
+import { channelCreateCommand } from './commands/channel-create';
+import { sendCommand } from './commands/send';
+import { syncCommand } from './commands/sync';
+import { messagesCommand } from './commands/messages';
 import { auditVerifyCommand } from './commands/audit-verify';
 import { auditExportCommand } from './commands/audit-export';
 
@@ -30,6 +35,11 @@ export const COMMANDS: readonly Command[] = [
   profileShowCommand,
   profileVerifyCommand,
   profileUnpinCommand,
+  relayCommand,
+  channelCreateCommand,
+  sendCommand,
+  syncCommand,
+  messagesCommand,
   auditVerifyCommand,
   auditExportCommand,
 ];

@@ -8,6 +8,7 @@ import {
   officerKey,
   type AckFrame,
   type AuthFrame,
+  type DrainFrame,
   type ErrorFrame,
   type OfficerRef,
   type PublishFrame,
@@ -27,6 +28,7 @@ import { connectionBucket } from './limits';
 /** Largest directory answer, in bytes of signed objects (the client accepts frames up to 64 MiB). */
 const DIRECTORY_ANSWER_BYTES = 16 * 1024 * 1024;
 const RECEIPT_WINDOW = 256;
+const MAX_DRAIN_WAITERS = 16;
 
 const refOf = (raw: unknown): { id?: string; rid?: number } => {
   if (typeof raw !== 'object' || raw === null) return {};
@@ -63,6 +65,8 @@ export class RelayConnection {
   #cursor = 0;
   readonly #receiptsInFlight = new Set<string>();
   #receiptCursor = 0;
+  /** `drain` requests waiting for this officer's mailbox and receipts to be empty and acknowledged. */
+  readonly #drainWaiters: number[] = [];
 
   constructor(
     readonly id: string,
@@ -157,6 +161,8 @@ export class RelayConnection {
         return this.#onPublish(frame, this.#officer);
       case 'query':
         return this.#onQuery(frame);
+      case 'drain':
+        return this.#onDrain(frame);
     }
   }
 
@@ -276,6 +282,26 @@ export class RelayConnection {
     this.#reply({ type: 'directory', rid: frame.rid, ...result });
   }
 
+  #onDrain(frame: DrainFrame): void {
+    // Pending requests cost memory until answered; a client needs one or two, not thousands.
+    if (this.#drainWaiters.length >= MAX_DRAIN_WAITERS) return this.#strike(new EntenteError('relay_frame_invalid', `at most ${MAX_DRAIN_WAITERS} drain requests may wait at once`), { rid: frame.rid });
+    this.#drainWaiters.push(frame.rid);
+    this.#answerDrained();
+  }
+
+  /**
+   * Answers the waiting `drain` requests when nothing is in flight and nothing more is queued for this
+   * officer (deliveries and receipts). Called after every pump, i.e. at login and after each ack.
+   */
+  #answerDrained(): void {
+    const officer = this.#officer;
+    if (this.#drainWaiters.length === 0 || officer === null || this.#closed) return;
+    if (this.#inFlight.size > 0 || this.#receiptsInFlight.size > 0) return;
+    if (this.ctx.store.mailboxAfter(officer.key, this.#cursor, 1).length > 0) return;
+    if (this.ctx.store.receiptsAfter(officer.key, this.#receiptCursor, 1).length > 0) return;
+    for (const rid of this.#drainWaiters.splice(0)) this.#reply({ type: 'drained', rid });
+  }
+
   // ---- outgoing -----------------------------------------------------------------------------------
 
   /** Sends the next mailbox entries, in stored order, up to the delivery window. */
@@ -290,6 +316,7 @@ export class RelayConnection {
       this.#inFlight.add(row.id);
       this.#reply({ type: 'deliver', id: row.id, from: refFromKey(row.sender), envelope: toBase64url(row.body), storedAt: iso(row.storedAt) });
     }
+    this.#answerDrained();
   }
 
   pumpReceipts(): void {
@@ -302,6 +329,7 @@ export class RelayConnection {
       this.#receiptsInFlight.add(`${r.id}|${r.recipient}`);
       this.#reply({ type: 'receipt', id: r.id, to: refFromKey(r.recipient), state: r.state, at: iso(r.at) });
     }
+    this.#answerDrained();
   }
 
   #reply(frame: ServerFrame): void {

@@ -9,3 +9,6 @@ export { importPeerPrekey, ownSignedPrekeyBytes } from './peer-prekeys';
 export { searchNotes, mayReadNow, type SearchOptions } from './search';
 export { checkFreshness, pruneSeen, MAX_NOTE_AGE_MS, MAX_CLOCK_AHEAD_MS, RELAY_RETENTION_MS } from './freshness';
 export { MAX_NOTE_TEXT, MAX_CHANNEL_MEMBERS } from './content';
+export { SyncSession, type SyncOptions, type SyncReport, type SyncEvent, type DirectoryReport, type FlushReport, type PublishReport } from './sync';
+export { syncOnce, type SyncOnceOptions } from './sync-once';
+export { applyDirectory } from './sync-directory';

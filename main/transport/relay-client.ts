@@ -180,6 +180,16 @@ export class RelayClient {
     return answer.outcome;
   }
 
+  /**
+   * Resolves once the relay has nothing more for this officer: every envelope and receipt waiting
+   * there has been delivered and acknowledged (docs/RELAY.md §5). A delivery whose handler keeps
+   * throwing is never acknowledged, so this then ends with transport_timeout after `timeoutMs`.
+   */
+  async drain(timeoutMs?: number): Promise<void> {
+    const answer = await this.#request({ type: 'drain' }, timeoutMs);
+    if (answer.type !== 'drained') throw new EntenteError('relay_frame_invalid', 'the relay answered a drain with something else');
+  }
+
   async directory(query: DirectoryQuery = {}): Promise<DirectoryEntries> {
     const answer = await this.#request({ type: 'query', ...query });
     if (answer.type !== 'directory') throw new EntenteError('relay_frame_invalid', 'the relay answered a query with something else');
@@ -279,7 +289,8 @@ export class RelayClient {
         return s?.resolve({ duplicate: frame.duplicate });
       }
       case 'published':
-      case 'directory': {
+      case 'directory':
+      case 'drained': {
         const r = this.#requests.get(frame.rid);
         if (r === undefined) return;
         this.#requests.delete(frame.rid);
@@ -347,14 +358,14 @@ export class RelayClient {
     }, delay);
   }
 
-  #request(frame: Record<string, unknown>): Promise<ServerFrame> {
+  #request(frame: Record<string, unknown>, timeoutMs = this.#o.requestTimeoutMs): Promise<ServerFrame> {
     if (this.#state === 'closed') return Promise.reject(new EntenteError('relay_unavailable', 'this relay client was closed'));
     const rid = ++this.#rid;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#requests.delete(rid);
         reject(new EntenteError('transport_timeout', 'the relay did not answer in time'));
-      }, this.#o.requestTimeoutMs);
+      }, timeoutMs);
       const pending: PendingRequest = { frame: JSON.stringify({ ...frame, rid }), resolve, reject, timer };
       this.#requests.set(rid, pending);
       if (this.#state === 'ready') this.#out.push(pending.frame);

@@ -94,7 +94,14 @@ export const ReceiptAckFrame = z.strictObject({
   receipts: z.array(z.strictObject({ id: WireNoteId, to: OfficerRef })).min(1).max(MAX_ACK_IDS),
 });
 
-export const ClientFrame = z.discriminatedUnion('type', [AuthFrame, PublishFrame, QueryFrame, SendFrame, AckFrame, ReceiptAckFrame]);
+/**
+ * "Tell me when you have nothing more for me": answered by `drained` once every envelope of this
+ * officer's mailbox and every receipt for them has been delivered on this connection and acknowledged.
+ * A client that syncs and exits (the `entente sync` command) waits for it instead of guessing.
+ */
+export const DrainFrame = z.strictObject({ type: z.literal('drain'), rid: RequestId });
+
+export const ClientFrame = z.discriminatedUnion('type', [AuthFrame, PublishFrame, QueryFrame, SendFrame, AckFrame, ReceiptAckFrame, DrainFrame]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type AuthFrame = z.infer<typeof AuthFrame>;
 export type PublishFrame = z.infer<typeof PublishFrame>;
@@ -102,6 +109,7 @@ export type QueryFrame = z.infer<typeof QueryFrame>;
 export type SendFrame = z.infer<typeof SendFrame>;
 export type AckFrame = z.infer<typeof AckFrame>;
 export type ReceiptAckFrame = z.infer<typeof ReceiptAckFrame>;
+export type DrainFrame = z.infer<typeof DrainFrame>;
 
 // ---- relay → client ---------------------------------------------------------------------------------
 
@@ -203,7 +211,10 @@ export const ReceiptFrame = z.strictObject({
   at: WireInstant,
 });
 
-export const ServerFrame = z.discriminatedUnion('type', [ChallengeFrame, ReadyFrame, ErrorFrame, PublishedFrame, DirectoryFrame, StoredFrame, DeliverFrame, ReceiptFrame]);
+/** The answer to `drain`: nothing is waiting at the relay for this officer, and nothing is unacknowledged. */
+export const DrainedFrame = z.strictObject({ type: z.literal('drained'), rid: RequestId });
+
+export const ServerFrame = z.discriminatedUnion('type', [ChallengeFrame, ReadyFrame, ErrorFrame, PublishedFrame, DirectoryFrame, StoredFrame, DeliverFrame, ReceiptFrame, DrainedFrame]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ChallengeFrame = z.infer<typeof ChallengeFrame>;
 export type ReadyFrame = z.infer<typeof ReadyFrame>;
@@ -211,6 +222,7 @@ export type PublishedFrame = z.infer<typeof PublishedFrame>;
 export type StoredFrame = z.infer<typeof StoredFrame>;
 export type DeliverFrame = z.infer<typeof DeliverFrame>;
 export type ReceiptFrame = z.infer<typeof ReceiptFrame>;
+export type DrainedFrame = z.infer<typeof DrainedFrame>;
 
 /** WebSocket close codes the relay uses beyond the standard ones (1001 going away, 1008 policy). */
 export const CLOSE_SUPERSEDED = 4001;
