@@ -17,6 +17,7 @@ import { channelCreateCommand } from './commands/channel-create';
 import { sendCommand } from './commands/send';
 import { syncCommand } from './commands/sync';
 import { messagesCommand } from './commands/messages';
+import { demoCommand } from './commands/demo';
 import { auditVerifyCommand } from './commands/audit-verify';
 import { auditExportCommand } from './commands/audit-export';
 
@@ -40,6 +41,7 @@ export const COMMANDS: readonly Command[] = [
   sendCommand,
   syncCommand,
   messagesCommand,
+  demoCommand,
   auditVerifyCommand,
   auditExportCommand,
 ];

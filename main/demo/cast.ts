@@ -1,8 +1,9 @@
 /**
  * Who is in the demo alliance `npm start` creates (docs/DEMO.md): three agencies of three nations under
  * the shipped NATO policy, officers of different clearances, agreements with different ceilings, so
- * that the first notes already show need-to-know at work: one officer reads everything, one is withheld
- * the SECRET note by clearance, one is withheld what exceeds their agency's agreement.
+ * that the first notes already show need-to-know at work: Camille (FR, SECRET) writes; Alex (UK,
+ * SECRET) reads everything; Lucas (FR, CONFIDENTIAL) is withheld the SECRET note by his clearance;
+ * Jonas (DE, SECRET) is withheld what exceeds the fr–de agreement's RESTRICTED ceiling.
  *
  * The passphrases are public on purpose: this is a demonstration on one machine, never a real profile.
  */
@@ -44,15 +45,19 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
 
 export const DEMO_OFFICERS: readonly DemoOfficer[] = [
   { agency: 'fr-demo', officerId: 'camille', name: 'Camille Martin', clearance: 'NATO SECRET REL TO FRA', passphrase: 'camille demo passphrase' },
-  { agency: 'uk-demo', officerId: 'alex', name: 'Alex Morgan', clearance: 'NATO CONFIDENTIAL REL TO GBR', passphrase: 'alex demo passphrase' },
+  { agency: 'fr-demo', officerId: 'lucas', name: 'Lucas Bernard', clearance: 'NATO CONFIDENTIAL REL TO FRA', passphrase: 'lucas demo passphrase' },
+  { agency: 'uk-demo', officerId: 'alex', name: 'Alex Morgan', clearance: 'NATO SECRET REL TO GBR', passphrase: 'alex demo passphrase' },
   { agency: 'de-demo', officerId: 'jonas', name: 'Jonas Weber', clearance: 'NATO SECRET REL TO DEU', passphrase: 'jonas demo passphrase' },
 ];
 
-/** fr–uk may exchange up to SECRET, fr–de and uk–de only up to RESTRICTED. */
+/**
+ * fr–uk may exchange up to SECRET, fr–de and uk–de only up to RESTRICTED; each permits releasability to
+ * its two nations (an agreement permits only the categories it lists).
+ */
 export const DEMO_AGREEMENTS: readonly DemoAgreement[] = [
-  { proposer: 'fr-demo', partner: 'uk-demo', ceiling: 'NATO SECRET' },
-  { proposer: 'fr-demo', partner: 'de-demo', ceiling: 'NATO RESTRICTED' },
-  { proposer: 'uk-demo', partner: 'de-demo', ceiling: 'NATO RESTRICTED' },
+  { proposer: 'fr-demo', partner: 'uk-demo', ceiling: 'NATO SECRET REL TO FRA, GBR' },
+  { proposer: 'fr-demo', partner: 'de-demo', ceiling: 'NATO RESTRICTED REL TO DEU, FRA' },
+  { proposer: 'uk-demo', partner: 'de-demo', ceiling: 'NATO RESTRICTED REL TO DEU, GBR' },
 ];
 
 export const DEMO_CHANNEL = 'Liaison cell / Cellule de liaison';

@@ -49,7 +49,8 @@ describe('the demo alliance, trust half', () => {
     expect(outcome('NATO RESTRICTED', 'jonas')).toBe('eligible');
     expect(outcome('NATO CONFIDENTIAL', 'jonas')).toBe('above_ceiling');
     expect(outcome('NATO CONFIDENTIAL', 'alex')).toBe('eligible');
-    expect(outcome('NATO SECRET REL TO FRA, GBR', 'alex')).not.toBe('eligible');
+    expect(outcome('NATO SECRET REL TO FRA, GBR', 'alex')).toBe('eligible');
+    expect(outcome('NATO SECRET REL TO FRA, GBR', 'lucas')).toBe('classification_not_cleared');
     expect(outcome('NATO SECRET REL TO FRA, GBR', 'jonas')).toContain('above_ceiling');
   });
 });
