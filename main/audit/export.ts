@@ -1,8 +1,7 @@
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { EntenteError } from '../../shared/errors';
-import { fsyncDir, writeFileAtomic } from '../store/atomic-file';
+import { writeFileAtomic, writeStreamAtomic } from '../store/atomic-file';
 import { toBase64url } from '../trust/base64url';
 import { TrustStore } from '../trust/trust-store';
 import { createSigned, encodeSigned } from '../trust/signed';
@@ -80,28 +79,4 @@ export function exportAuditLog(log: AuditLog, out: string, now: number = log.now
     if (err instanceof EntenteError) throw err;
     throw new EntenteError('file_unwritable', `${out} cannot be written (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
   }
-}
-
-/** Like writeFileAtomic, for content produced in pieces (an export can be far larger than one string). */
-function writeStreamAtomic(path: string, produce: (write: (text: string) => void) => void): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  let fd: number | null = null;
-  try {
-    fd = openSync(tmp, 'wx', 0o600);
-    const f = fd;
-    produce((text) => {
-      const bytes = Buffer.from(text, 'utf8');
-      let off = 0;
-      while (off < bytes.length) off += writeSync(f, bytes, off, bytes.length - off);
-    });
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = null;
-    renameSync(tmp, path);
-  } catch (err) {
-    if (fd !== null) closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-  fsyncDir(dirname(path));
 }

@@ -8,13 +8,21 @@ import { basename, dirname, join } from 'node:path';
  * then fsync the folder so the rename itself survives a power loss.
  */
 export function writeFileAtomic(path: string, data: Uint8Array | string, mode = 0o600): void {
+  writeStreamAtomic(path, (write) => write(data), mode);
+}
+
+/** writeFileAtomic for content produced in pieces (an audit export can be far larger than one string). */
+export function writeStreamAtomic(path: string, produce: (write: (data: Uint8Array | string) => void) => void, mode = 0o600): void {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number | null = null;
   try {
     fd = openSync(tmp, 'wx', mode);
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    const f = fd;
+    produce((data) => {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      let off = 0;
+      while (off < bytes.length) off += writeSync(f, bytes, off, bytes.length - off);
+    });
     fsyncSync(fd);
     closeSync(fd);
     fd = null;
