@@ -69,6 +69,12 @@ export interface NewChannel {
   label?: Label;
 }
 
+/** Seals a control note to `members` and applies its change locally in the same transaction. */
+function sendControl(ctx: MessagingContext, channelId: string, label: Label | undefined, content: ControlContent, members: readonly OfficerRef[], apply: (at: number) => void): ChannelChange {
+  const sent = sealAndStore(ctx, { channelId, kind: 'control', label: label ?? defaultControlLabel(ctx), content, members, body: describeControl(content), apply });
+  return { ...sent, channelId };
+}
+
 export function createChannel(ctx: MessagingContext, input: NewChannel): ChannelChange {
   const self = me(ctx);
   const members = sortOfficers([...input.members, self]);
@@ -76,37 +82,19 @@ export function createChannel(ctx: MessagingContext, input: NewChannel): Channel
   requireCredentials(ctx, members.filter((m) => !sameOfficer(m, self)));
   const channelId = toBase64url(randomBytes(16));
   const content: ControlContent = { v: CONTENT_VERSION, type: 'control', op: 'create', name: input.name.normalize('NFC'), members };
-  const sent = sealAndStore(ctx, {
-    channelId,
-    kind: 'control',
-    label: input.label ?? defaultControlLabel(ctx),
-    content,
-    members,
-    body: describeControl(content),
-    apply: (at) => {
-      ctx.notes.createChannel({ channelId, name: content.name, admin: self, members, createdAt: at });
-      record(ctx, 'channel_created', 'self', channelId, { members: keys(members) });
-    },
+  return sendControl(ctx, channelId, input.label, content, members, (at) => {
+    ctx.notes.createChannel({ channelId, name: content.name, admin: self, members, createdAt: at });
+    record(ctx, 'channel_created', 'self', channelId, { members: keys(members) });
   });
-  return { ...sent, channelId };
 }
 
 export function renameChannel(ctx: MessagingContext, channelId: string, name: string, label?: Label): ChannelChange {
   const { channel } = adminChannel(ctx, channelId);
   const content: ControlContent = { v: CONTENT_VERSION, type: 'control', op: 'rename', name: name.normalize('NFC') };
-  const sent = sealAndStore(ctx, {
-    channelId,
-    kind: 'control',
-    label: label ?? defaultControlLabel(ctx),
-    content,
-    members: channel.members,
-    body: describeControl(content),
-    apply: (at) => {
-      ctx.notes.renameChannel(channelId, content.name, at);
-      record(ctx, 'channel_renamed', 'self', channelId, {});
-    },
+  return sendControl(ctx, channelId, label, content, channel.members, (at) => {
+    ctx.notes.renameChannel(channelId, content.name, at);
+    record(ctx, 'channel_renamed', 'self', channelId, {});
   });
-  return { ...sent, channelId };
 }
 
 export function addMembers(ctx: MessagingContext, channelId: string, added: readonly OfficerRef[], label?: Label): ChannelChange {
@@ -116,19 +104,10 @@ export function addMembers(ctx: MessagingContext, channelId: string, added: read
   requireCredentials(ctx, fresh);
   const members = sortOfficers([...channel.members, ...fresh]);
   const content: ControlContent = { v: CONTENT_VERSION, type: 'control', op: 'add', name: channel.name, members, added: fresh };
-  const sent = sealAndStore(ctx, {
-    channelId,
-    kind: 'control',
-    label: label ?? defaultControlLabel(ctx),
-    content,
-    members,
-    body: describeControl(content),
-    apply: (at) => {
-      ctx.notes.addMembers(channelId, fresh, at);
-      record(ctx, 'channel_membership_changed', 'self', channelId, { added: keys(fresh) });
-    },
+  return sendControl(ctx, channelId, label, content, members, (at) => {
+    ctx.notes.addMembers(channelId, fresh, at);
+    record(ctx, 'channel_membership_changed', 'self', channelId, { added: keys(fresh) });
   });
-  return { ...sent, channelId };
 }
 
 export function removeMembers(ctx: MessagingContext, channelId: string, removed: readonly OfficerRef[], label?: Label): ChannelChange {
@@ -139,19 +118,10 @@ export function removeMembers(ctx: MessagingContext, channelId: string, removed:
   for (const o of gone) if (!isIn(channel.members, o)) throw new EntenteError('channel_member_unknown', `${officerKeyText(o)} is not a member of this channel`);
   const content: ControlContent = { v: CONTENT_VERSION, type: 'control', op: 'remove', removed: gone };
   // Remaining and removed members alike: the removed learn that they left.
-  const sent = sealAndStore(ctx, {
-    channelId,
-    kind: 'control',
-    label: label ?? defaultControlLabel(ctx),
-    content,
-    members: channel.members,
-    body: describeControl(content),
-    apply: (at) => {
-      ctx.notes.removeMembers(channelId, gone, at);
-      record(ctx, 'channel_membership_changed', 'self', channelId, { removed: keys(gone) });
-    },
+  return sendControl(ctx, channelId, label, content, channel.members, (at) => {
+    ctx.notes.removeMembers(channelId, gone, at);
+    record(ctx, 'channel_membership_changed', 'self', channelId, { removed: keys(gone) });
   });
-  return { ...sent, channelId };
 }
 
 // ---- receiving ------------------------------------------------------------------------------------
