@@ -13,6 +13,8 @@ if (files.length === 0) {
   process.exit(1);
 }
 mkdirSync('.tsbuild/bench', { recursive: true });
+// The audit verify worker, next to the bundles as scripts/build.mjs puts it next to the CLI (main/audit/verify-worker-client.ts).
+await build({ entryPoints: { 'audit-verify-worker': 'main/audit/verify-worker.ts' }, outdir: '.tsbuild/bench', bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', logLevel: 'warning' });
 let failed = 0;
 for (const file of files) {
   const outfile = join('.tsbuild/bench', file.replace(/\.ts$/, '.mjs'));

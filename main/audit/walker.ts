@@ -64,6 +64,12 @@ export class ChainWalker {
     this.expected += 1;
   }
 
+  /** Accepts `count` entries known to be intact (a batch the verify worker checked), the last with hash `last`. */
+  advanceBy(count: number, last: Uint8Array): void {
+    this.prev = last;
+    this.expected += count;
+  }
+
   step(row: ChainRow): AuditProblem | null {
     const e = this.expected;
     if (row.seq === null) return problem('audit_chain_broken', 'malformed', e, `entry ${e} is unreadable: it was altered or damaged`);
