@@ -6,7 +6,7 @@ import { kdfOption, kdfParams, optionalString } from '../options';
 
 export const demoCommand: Command = {
   path: ['demo'],
-  summary: 'create the demo alliance (three agencies, three officers, a channel with notes) if it is not there',
+  summary: 'create the demo alliance (three agencies, four officers, a channel with notes) if it is not there',
   usage: [
     'entente demo [--dir D] [--kdf interactive|moderate|sensitive] [--json]',
     '',
