@@ -21,6 +21,8 @@ const service = new Service({
   mode: 'bridge',
   platform: process.platform,
   prefs: new FilePrefsStore(dataDir, (message) => log('prefs_problem', { message })),
+  dataDir,
+  log,
 });
 
 const bridge = await startBridge({ handlers: service, staticDir: join(here, '..', 'renderer'), log });
@@ -31,7 +33,12 @@ let stopping = false;
 const stop = (): void => {
   if (stopping) return;
   stopping = true;
-  void bridge.close().then(() => process.exit(0));
+  // The open profile is locked first: its `locked` entry and checkpoint are written, its keys wiped.
+  void service
+    .shutdown()
+    .catch(() => log('lock_failed'))
+    .then(() => bridge.close())
+    .then(() => process.exit(0));
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

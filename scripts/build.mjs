@@ -18,6 +18,8 @@ await Promise.all([
   esbuild({ ...node, entryPoints: { 'cli/entente': 'cli/entente.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
   // The audit verify worker thread, found next to the bundle that verifies a history (main/audit/verify-worker-client.ts).
   esbuild({ ...node, entryPoints: { 'cli/audit-verify-worker': 'main/audit/verify-worker.ts' }, outdir: 'dist' }),
+  // The Argon2id worker thread, beside each bundle that unlocks profiles (main/crypto/kdf-worker-client.ts).
+  esbuild({ ...node, entryPoints: { 'main/app/kdf-worker': 'main/crypto/kdf-worker.ts', 'main/kdf-worker': 'main/crypto/kdf-worker.ts' }, outdir: 'dist' }),
   esbuild({
     bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['electron'], logLevel: 'warning',
     entryPoints: { 'main/app/preload': 'main/app/preload.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' },

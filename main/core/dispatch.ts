@@ -25,7 +25,8 @@ export async function dispatch(handlers: Handlers, name: unknown, input: unknown
     const value = await handler.call(handlers, parsed.data);
     return { ok: true, value: spec.output.parse(value) };
   } catch (err) {
-    if (err instanceof EntenteError) return { ok: false, error: err.toPayload() };
+    // The wire allows 500 characters of message; a longer one (several reasons listed) is cut, never lost whole.
+    if (err instanceof EntenteError) return { ok: false, error: { code: err.code, message: err.message.slice(0, 500) } };
     log('call_failed', { call: name });
     return { ok: false, error: { code: 'internal', message: 'The request failed inside Entente.' } };
   }

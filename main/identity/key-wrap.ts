@@ -1,5 +1,6 @@
 import { EntenteError } from '../../shared/errors';
 import { AEAD_ALG, AEAD_NONCE_BYTES, KDF_ALG, KDF_SALT_BYTES, aeadDecrypt, aeadEncrypt, deriveKey, randomBytes, wipe, type KdfParams } from '../crypto/sodium';
+import type { DeriveKey } from '../crypto/kdf-worker-client';
 import type { KeyProtector } from './key-protector';
 import { ProtectorId, WRAPPED_KEY_BYTES, protectorOf, wrapAssociatedData, type AuditCheckpointSlot, type KeystoreFile } from './keystore-file';
 import { KEYSTORE_FORMAT, KEYSTORE_VERSION } from './keystore-file';
@@ -14,13 +15,14 @@ export async function wrapKey(
   params: KdfParams,
   protector: KeyProtector | null,
   auditCheckpoint?: AuditCheckpointSlot,
+  derive: DeriveKey = deriveKey,
 ): Promise<KeystoreFile> {
   if (protector !== null && !ProtectorId.safeParse(protector.id).success) throw new Error(`invalid key protector id: ${protector.id}`);
   const salt = randomBytes(KDF_SALT_BYTES);
   const nonce = randomBytes(AEAD_NONCE_BYTES);
   const kdf = { alg: KDF_ALG, opslimit: params.opslimit, memlimit: params.memlimit, salt: b64(salt) };
   const header = { version: KEYSTORE_VERSION, kdf, wrap: { alg: AEAD_ALG, nonce: b64(nonce) } };
-  const kek = await deriveKey(passphrase, salt, params);
+  const kek = await derive(passphrase, salt, params);
   let inner: Uint8Array | null = null;
   try {
     inner = aeadEncrypt(dbKey, wrapAssociatedData(header, protector?.id ?? null), nonce, kek);
@@ -40,7 +42,13 @@ export type UnwrapResult = { ok: true; key: Uint8Array; kdfMs: number } | { ok: 
  * the AEAD, from an altered header or ciphertext. A second wrap that will not open throws instead,
  * before the (slow) KDF runs and without counting as a passphrase guess.
  */
-export async function unwrapKey(file: KeystoreFile, passphrase: Uint8Array, protector: KeyProtector | undefined, now: () => number = performance.now.bind(performance)): Promise<UnwrapResult> {
+export async function unwrapKey(
+  file: KeystoreFile,
+  passphrase: Uint8Array,
+  protector: KeyProtector | undefined,
+  now: () => number = performance.now.bind(performance),
+  derive: DeriveKey = deriveKey,
+): Promise<UnwrapResult> {
   const protectedBy = protectorOf(file);
   let inner: Uint8Array;
   if ('protectedBy' in file.wrap) {
@@ -57,7 +65,7 @@ export async function unwrapKey(file: KeystoreFile, passphrase: Uint8Array, prot
     inner = unb64(file.wrap.ciphertext);
   }
   const t0 = now();
-  const kek = await deriveKey(passphrase, unb64(file.kdf.salt), file.kdf);
+  const kek = await derive(passphrase, unb64(file.kdf.salt), file.kdf);
   const kdfMs = now() - t0;
   try {
     const key = aeadDecrypt(inner, wrapAssociatedData(file, protectedBy), unb64(file.wrap.nonce), kek);

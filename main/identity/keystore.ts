@@ -4,6 +4,7 @@ import { KDF_BOUNDS, KDF_PARAMS, randomBytes, sodiumReady, wipe, type KdfParamSe
 import { writeFileAtomic } from '../store/atomic-file';
 import { DATABASE_KEY_BYTES, openEncryptedDatabase, type EncryptedDatabase } from '../store/database';
 import { setMeta } from '../store/meta';
+import type { DeriveKey } from '../crypto/kdf-worker-client';
 import type { KeyProtector } from './key-protector';
 import { unwrapKey, wrapKey } from './key-wrap';
 import { protectorOf, readKeystoreFile, serialiseKeystore, type AuditCheckpointSlot, type KeystoreFile } from './keystore-file';
@@ -22,6 +23,11 @@ export interface KeystoreOptions {
   onWarning?: (message: string) => void;
   /** The audit log's checkpoint interval (default 1,000 entries; docs/AUDIT.md). */
   audit?: { checkpointEvery?: number };
+  /**
+   * Runs Argon2id; default in this thread. The desktop app passes offThreadDeriveKey()
+   * (main/crypto/kdf-worker-client.ts) so its main process stays responsive while it runs.
+   */
+  derive?: DeriveKey;
 }
 
 /** With `protector` set, create wraps the key with the passphrase AND the protector (a second wrap). */
@@ -61,7 +67,7 @@ export async function createProfile(dir: string, passphrase: Uint8Array, options
     db = openEncryptedDatabase(paths.database, dbKey, { mode: 'create' });
     const openMs = performance.now() - t0;
     setMeta(db, 'profile.created_at', new Date((options.clock ?? systemClock).now()).toISOString());
-    const file = await wrapKey(dbKey, passphrase, params, protector);
+    const file = await wrapKey(dbKey, passphrase, params, protector, undefined, options.derive);
     const profile = new Profile(dir, db, { kdfMs: 0, openMs, totalMs: 0 });
     // The first audit entry is committed before keystore.json exists: a crash leaves no usable profile either way.
     openAuditLog(profile, auditOptions(paths, options), { kind: 'created', wrap: wrapState(file) });
@@ -154,7 +160,7 @@ export class Keystore {
       try {
         const p = plan(file);
         const params = resolveKdf({ opslimit: p.params.opslimit, memlimit: p.params.memlimit });
-        const rewrapped = await wrapKey(key, p.passphrase, params, p.protector);
+        const rewrapped = await wrapKey(key, p.passphrase, params, p.protector, undefined, this.options.derive);
         // Read again after the slow KDF: the audit log may have stored a newer checkpoint meanwhile.
         const checkpoint = this.currentCheckpoint() ?? file.auditCheckpoint;
         writeKeystore(this.paths, checkpoint === undefined ? rewrapped : { ...rewrapped, auditCheckpoint: checkpoint });
@@ -169,7 +175,7 @@ export class Keystore {
     await sodiumReady();
     const file = this.readChecked();
     this.throttle.check();
-    const result = await unwrapKey(file, passphrase, this.options.protector);
+    const result = await unwrapKey(file, passphrase, this.options.protector, undefined, this.options.derive);
     if (!result.ok) throw this.throttle.failure();
     // The counter is reset by a successful unlock, after the audit log has recorded it; a re-wrap
     // (passphrase change) leaves it for that unlock, so no wrong guess goes unrecorded.

@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import { Prefs, PrefsPatch } from '../prefs';
+import { PartnerOfficer, PartnersList, PartnersVerifyInput } from './partners-schemas';
+import { AuditCounts, AuditExport, AuditExportInput, AuditFilterInput, AuditPage, AuditPageInput, AuditVerify } from './audit-schemas';
+import { ComposeCatalog, ComposeCatalogInput, ComposePreview, ComposePreviewInput, ComposeSend, ComposeSendInput } from './compose-schemas';
+import { ChannelsList, DisplayContext, NotesBody, NotesBodyInput, NotesPage, NotesPageInput, NotesSearch, NotesSearchInput } from './notes-schemas';
+import { EnrolmentRequestOutput, ProfileCreateInput, ProfileImportInput, ProfileImportOutput, ProfileUnlockInput, ProfilesList, SessionStatus } from './session-schemas';
+import { Settings, SettingsPatch } from './settings-schemas';
 
 /**
  * The whole API the renderer may use. A call is declared here once; main/core/service.ts must then
@@ -19,10 +25,51 @@ export const AppInfo = z
   .strict();
 export type AppInfo = z.infer<typeof AppInfo>;
 
+/**
+ * Calls that need an unlocked profile answer `profile_locked` while none is (see main/core/service.ts).
+ * Need-to-know: no answer carries a note's body except notes.body, which main decides again at each call.
+ */
 export const contract = {
   appInfo: call(NoInput, AppInfo),
   getPrefs: call(NoInput, Prefs),
   setPrefs: call(PrefsPatch, Prefs),
+
+  // Profiles and the session.
+  'profiles.list': call(NoInput, ProfilesList),
+  'profile.create': call(ProfileCreateInput, SessionStatus),
+  'profile.unlock': call(ProfileUnlockInput, SessionStatus),
+  'profile.lock': call(NoInput, SessionStatus),
+  'session.status': call(NoInput, SessionStatus),
+  /** The officer did something: the auto-lock deadline moves. Nothing else counts as activity. */
+  'session.activity': call(NoInput, SessionStatus),
+  'profile.enrolmentRequest': call(NoInput, EnrolmentRequestOutput),
+  'profile.import': call(ProfileImportInput, ProfileImportOutput),
+
+  // Reading under need-to-know.
+  'display.context': call(NoInput, DisplayContext),
+  'channels.list': call(NoInput, ChannelsList),
+  'notes.page': call(NotesPageInput, NotesPage),
+  'notes.body': call(NotesBodyInput, NotesBody),
+  'notes.search': call(NotesSearchInput, NotesSearch),
+
+  // Writing.
+  'compose.catalog': call(ComposeCatalogInput, ComposeCatalog),
+  'compose.preview': call(ComposePreviewInput, ComposePreview),
+  'compose.send': call(ComposeSendInput, ComposeSend),
+
+  // Partners.
+  'partners.list': call(NoInput, PartnersList),
+  'partners.verify': call(PartnersVerifyInput, PartnerOfficer),
+
+  // Audit review.
+  'audit.page': call(AuditPageInput, AuditPage),
+  'audit.counts': call(AuditFilterInput, AuditCounts),
+  'audit.verify': call(NoInput, AuditVerify),
+  'audit.export': call(AuditExportInput, AuditExport),
+
+  // Settings of the unlocked profile.
+  'settings.get': call(NoInput, Settings),
+  'settings.set': call(SettingsPatch, Settings),
 } as const;
 
 export type Contract = typeof contract;

@@ -1,0 +1,5 @@
+// Need-to-know display (DESIGN.md §7), pure: usable from main and from the renderer alike.
+export * from './model';
+export { effectiveClearance, sessionModeCap, type ViewerInput } from './effective';
+export { displayDecision, displayDecider } from './decision';
+export { highestOnScreen, bannerLevel } from './banner';
