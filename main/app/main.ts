@@ -19,12 +19,14 @@ registerAppScheme(protocol);
 app.enableSandbox();
 
 let mainWindow: BrowserWindow | null = null;
+let service: Service | null = null;
+let quitting = false;
 
 function start(): void {
   const here = import.meta.dirname;
   denyAllPermissions(session.defaultSession);
   handleAppProtocol(protocol, join(here, '..', '..', 'renderer'));
-  const service = new Service({
+  service = new Service({
     version: app.getVersion(),
     mode: 'electron',
     platform: process.platform,
@@ -52,6 +54,13 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
   app.on('window-all-closed', () => app.quit());
+  // Lock the open profile (final audit checkpoint, keys wiped) before the process goes.
+  app.on('before-quit', (event) => {
+    if (quitting || service === null) return;
+    event.preventDefault();
+    quitting = true;
+    void service.shutdown().finally(() => app.quit());
+  });
   app
     .whenReady()
     .then(start)

@@ -151,6 +151,14 @@ describe('main.ts wiring', () => {
     expect(FakeBrowserWindow.instances).toHaveLength(1);
   });
 
+  it('holds the first quit until the open profile is locked, then quits', async () => {
+    await startMain();
+    const first = app.emit('before-quit');
+    expect(first.defaultPrevented).toBe(true);
+    await vi.waitFor(() => expect(app.quit).toHaveBeenCalled());
+    expect(app.emit('before-quit').defaultPrevented).toBe(false);
+  });
+
   it('quits at once, opening nothing, when another instance holds the lock', async () => {
     env.lock = false;
     await startMain();
