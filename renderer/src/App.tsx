@@ -1,10 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import type { AppInfo, EntenteApi } from '../../shared/api/contract';
+import type { SessionStatus } from '../../shared/api/session-schemas';
 import type { Prefs, PrefsPatch } from '../../shared/prefs';
 import { createI18n } from './i18n';
 import { errorKey } from './api/use-api-error';
 import { Shell } from './views/Shell';
+import { Desktop } from './views/desk/Desktop';
+import { SignIn } from './views/signin/SignIn';
 
 interface Props {
   api: EntenteApi;
@@ -17,14 +20,16 @@ export function App({ api, doc = document }: Props) {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [prefs, setPrefs] = useState<Prefs | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [session, setSession] = useState<SessionStatus | null>(null);
 
   useEffect(() => {
     let live = true;
-    Promise.all([api.appInfo({}), api.getPrefs({})])
-      .then(([appInfo, current]) => {
+    Promise.all([api.appInfo({}), api.getPrefs({}), api['session.status']({})])
+      .then(([appInfo, current, status]) => {
         if (!live) return;
         setInfo(appInfo);
         setPrefs(current);
+        setSession(status);
       })
       .catch((err: unknown) => live && setError(errorKey(err)));
     return () => {
@@ -50,7 +55,13 @@ export function App({ api, doc = document }: Props) {
 
   return (
     <I18nextProvider i18n={i18n}>
-      <Shell info={info} prefs={prefs} error={error} onChangePrefs={changePrefs} />
+      <Shell info={info} prefs={prefs} error={error} onChangePrefs={changePrefs}>
+        {session === null || prefs === null ? null : session.state === 'unlocked' ? (
+          <Desktop api={api} session={session} prefs={prefs} onChangePrefs={changePrefs} onLocked={() => setSession({ state: 'locked' })} />
+        ) : (
+          <SignIn api={api} onUnlocked={setSession} />
+        )}
+      </Shell>
     </I18nextProvider>
   );
 }

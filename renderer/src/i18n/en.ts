@@ -1,3 +1,6 @@
+import { signinEn } from './sections/signin.en';
+import { deskEn } from './sections/desk.en';
+import { reviewEn } from './sections/review.en';
 /** English strings: the reference catalogue; fr.ts must have exactly the same keys (the compiler checks). */
 export const en = {
   app: {
@@ -140,6 +143,9 @@ export const en = {
     relay_unavailable: 'The relay is shutting down or unavailable.',
     transport_timeout: 'The relay did not answer in time.',
   },
+  signin: signinEn,
+  desk: deskEn,
+  review: reviewEn,
 };
 
 type Catalogue<T> = { [K in keyof T]: T[K] extends string ? string : Catalogue<T[K]> };

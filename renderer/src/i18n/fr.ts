@@ -1,3 +1,6 @@
+import { signinFr } from './sections/signin.fr';
+import { deskFr } from './sections/desk.fr';
+import { reviewFr } from './sections/review.fr';
 import type { Messages } from './en';
 
 export const fr: Messages = {
@@ -141,4 +144,7 @@ export const fr: Messages = {
     relay_unavailable: "Le relais s'arrête ou n'est pas disponible.",
     transport_timeout: "Le relais n'a pas répondu à temps.",
   },
+  signin: signinFr,
+  desk: deskFr,
+  review: reviewFr,
 };

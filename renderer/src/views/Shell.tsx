@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo } from '../../../shared/api/contract';
 import type { Prefs, PrefsPatch } from '../../../shared/prefs';
@@ -8,9 +9,11 @@ interface Props {
   prefs: Prefs | null;
   error: string | null;
   onChangePrefs: (patch: PrefsPatch) => Promise<void>;
+  /** The sign-in or desktop view, once the app knows its session. */
+  children?: ReactNode;
 }
 
-export function Shell({ info, prefs, error, onChangePrefs }: Props) {
+export function Shell({ info, prefs, error, onChangePrefs, children }: Props) {
   const { t } = useTranslation();
   return (
     <div className="shell">
@@ -43,6 +46,7 @@ export function Shell({ info, prefs, error, onChangePrefs }: Props) {
                 {t('shell.version', { version: info.version })}
               </p>
             </section>
+            {children}
             <SettingsPanel prefs={prefs} onChange={onChangePrefs} />
           </>
         )}

@@ -1,0 +1,4 @@
+/** English strings of the desk views (renderer/src/views/desk/). */
+export const deskEn = {
+  title: 'desk',
+};

@@ -1,0 +1,4 @@
+/** English strings of the review views (renderer/src/views/review/). */
+export const reviewEn = {
+  title: 'review',
+};

@@ -1,0 +1,9 @@
+import type { EntenteApi } from '../../../../shared/api/contract';
+
+export interface AuditViewProps {
+  api: EntenteApi;
+}
+
+export function AuditView(_props: AuditViewProps) {
+  return <section className="panel" />;
+}
