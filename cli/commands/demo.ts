@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { userDataDir } from '../../main/core/paths';
 import type { Command } from '../command';
-import { ensureDemoAlliance } from '../demo-alliance';
+import { ensureDemoAlliance, readDemoManifest } from '../demo-alliance';
 import { kdfOption, kdfParams, optionalString } from '../options';
 
 export const demoCommand: Command = {
@@ -18,7 +18,10 @@ export const demoCommand: Command = {
   options: { dir: { type: 'string' }, json: { type: 'boolean' }, ...kdfOption },
   async run(values, _positionals, io) {
     const dir = optionalString(values, 'dir') ?? join(userDataDir(), 'demo');
-    const { manifest, created } = await ensureDemoAlliance(dir, { kdf: kdfParams(values, 'MODERATE') });
+    const kdf = kdfParams(values, 'MODERATE');
+    // On stderr, so that --json output stays one object; the first run takes a while at MODERATE.
+    if (readDemoManifest(dir) === null) io.err(`entente: creating the demo alliance in ${dir} (first run: agencies, officers, notes through a relay)…`);
+    const { manifest, created } = await ensureDemoAlliance(dir, { kdf });
     if (values.json === true) {
       io.out(JSON.stringify({ dir, firstRun: created, ...manifest }));
       return 0;
