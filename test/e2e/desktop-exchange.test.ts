@@ -1,0 +1,236 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { ensureDemoAlliance, type DemoManifest } from '../../cli/demo-alliance';
+import { KDF_PARAMS, sodiumReady } from '../../main/crypto/sodium';
+import { launchChromium } from '../helpers/chromium';
+import { relayCliArgs, spawnRelayProcess, type RelayProcess } from '../helpers/relay-process';
+import { tempDir } from '../helpers/tmp';
+
+/**
+ * Issue 8's exchange, end to end: the built app in evaluation mode once per officer (its own
+ * ENTENTE_HOME, the demo alliance through ENTENTE_DEMO_DIR), a real relay process, and Debian's
+ * Chromium for each officer. Camille (fr-demo, NATO SECRET) writes at three labels; Jonas (de-demo,
+ * whose agreement with fr-demo stops at RESTRICTED) gets two, never the third.
+ */
+const NATO = '1.3.26.1.3.1';
+const SHOTS = 'test-results/screenshots';
+const AXE = readFileSync(resolve('node_modules/axe-core/axe.min.js'), 'utf8');
+const RUN = Date.now().toString(36);
+const TEXTS = { 1: `Border crossing open ${RUN}`, 2: `Convoy moves at dawn ${RUN}`, 3: `Source confirmed the route ${RUN}` } as const;
+
+interface Officer {
+  name: string;
+  passphrase: string;
+  child: ChildProcess;
+  home: ReturnType<typeof tempDir>;
+  browser: Awaited<ReturnType<typeof launchChromium>>;
+  page: Page;
+}
+
+let root: ReturnType<typeof tempDir>;
+let manifest: DemoManifest;
+let relay: RelayProcess;
+const officers: Officer[] = [];
+
+async function startEval(home: string, demoDir: string, relayUrl: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['dist/main/eval.js'], { env: { ...process.env, ENTENTE_HOME: home, ENTENTE_DEMO_DIR: demoDir, ENTENTE_RELAY_URL: relayUrl }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise<string>((ok, fail) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /open (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{43})/.exec(out);
+      if (match?.[1]) ok(match[1]);
+    });
+    child.on('exit', (code) => fail(new Error(`eval mode exited early with ${code}: ${out}`)));
+  });
+  return { child, url };
+}
+
+async function officer(officerId: string): Promise<Officer> {
+  const o = manifest.officers.find((x) => x.officerId === officerId);
+  if (o === undefined) throw new Error(`no demo officer ${officerId}`);
+  const home = tempDir('entente-home-');
+  const { child, url } = await startEval(home.path, join(root.path, 'demo'), relay.url);
+  const browser = await launchChromium();
+  const page = await browser.context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(err.message));
+  await page.goto(url);
+  const made = { name: o.name, passphrase: o.passphrase, child, home, browser, page };
+  officers.push(made);
+  return made;
+}
+
+async function signIn(o: Officer): Promise<void> {
+  const { page } = o;
+  await page.getByRole('button', { name: o.name }).first().click();
+  await page.getByLabel('Passphrase').fill(o.passphrase);
+  await page.getByTestId('unlock').click();
+  await page.getByTestId('desktop').waitFor({ timeout: 30_000 });
+  await page.getByTestId(`channel-${manifest.channelId}`).click();
+}
+
+/** axe-core on the page as it is: no serious or critical violation. */
+async function axe(page: Page, view: string): Promise<void> {
+  // Evaluated through the DevTools protocol: the page's CSP (script-src 'self') rightly blocks an injected <script>.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+  const found = await page.evaluate(async () => {
+    const run = (window as unknown as { axe: { run: (o?: unknown) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } }).axe;
+    const r = await run.run();
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target).slice(0, 3))}`);
+  });
+  expect(found, `axe on ${view}`).toEqual([]);
+}
+
+async function compose(page: Page, lacv: 1 | 2 | 3): Promise<string> {
+  await page.getByTestId('compose-label').selectOption(String(lacv));
+  await page.getByTestId('compose-text').fill(TEXTS[lacv]);
+  await expect.poll(() => page.getByTestId('compose-send').isEnabled(), { timeout: 15_000 }).toBe(true);
+  return (await page.getByTestId('compose-preview').textContent()) ?? '';
+}
+
+async function send(page: Page): Promise<void> {
+  await page.getByTestId('compose-send').click();
+  await expect.poll(() => page.getByTestId('compose-outcome').textContent(), { timeout: 15_000 }).toMatch(/^(Sent with the marking|Saved;)/);
+}
+
+beforeAll(async () => {
+  expect(existsSync('dist/main/eval.js'), 'run `npm run build` first').toBe(true);
+  mkdirSync(SHOTS, { recursive: true });
+  await sodiumReady();
+  root = tempDir('entente-exchange-');
+  const demoDir = join(root.path, 'demo');
+  ({ manifest } = await ensureDemoAlliance(demoDir, { kdf: KDF_PARAMS.INTERACTIVE }));
+  relay = await spawnRelayProcess({
+    args: relayCliArgs(resolve('dist/cli/entente.js'), { listen: '127.0.0.1:0', data: join(demoDir, manifest.relayData), cards: manifest.cards.map((c) => join(demoDir, c)) }),
+  });
+}, 180_000);
+
+afterAll(async () => {
+  for (const o of officers) {
+    await o.browser.close().catch(() => undefined);
+    o.child.kill('SIGTERM');
+    await new Promise((r) => (o.child.exitCode === null ? o.child.once('exit', r) : r(null)));
+    o.home.remove();
+  }
+  await relay?.stop();
+  root?.remove();
+}, 60_000);
+
+describe('two officers of two agencies exchange notes through the desktop', () => {
+  it('Camille sends at three labels; the preview withholds Jonas from the one above the fr–de ceiling; Jonas gets the other two only', async () => {
+    const camille = await officer('camille');
+    const jonas = await officer('jonas');
+    await signIn(camille);
+    await signIn(jonas);
+    const cp = camille.page;
+
+    const unclassified = await compose(cp, 1);
+    expect(unclassified).toContain('Jonas Weber');
+    expect(unclassified).not.toContain('Withheld');
+    await send(cp);
+
+    const restricted = await compose(cp, 2);
+    expect(restricted).toContain('NATO RESTRICTED');
+    expect(restricted).not.toContain('Withheld');
+    await send(cp);
+
+    const confidential = await compose(cp, 3);
+    expect(confidential).toContain('NATO CONFIDENTIAL');
+    const withheld = (await cp.getByTestId('compose-withheld').textContent()) ?? '';
+    expect(withheld).toContain('Jonas Weber');
+    expect(withheld).toContain('above the agreement’s ceiling');
+    expect(await cp.getByTestId('compose-eligible').textContent()).not.toContain('Jonas Weber');
+    await cp.screenshot({ path: `${SHOTS}/compose-en.png`, fullPage: true });
+    await send(cp);
+
+    // Camille sees her three notes, marked, with their delivery state.
+    for (const text of Object.values(TEXTS)) await cp.getByText(text).waitFor({ timeout: 15_000 });
+    const mine = cp.locator('article[data-testid^="note-"]', { hasText: TEXTS[3] });
+    expect(await mine.textContent()).toContain('NATO CONFIDENTIAL');
+    expect(await mine.textContent()).toMatch(/Delivery: (waiting to be sent|held at the relay|delivered)/);
+    await expect.poll(() => cp.getByTestId('banner-top').textContent()).toContain('NATO');
+
+    const jp = jonas.page;
+    await jp.getByText(TEXTS[1]).waitFor({ timeout: 30_000 });
+    await jp.getByText(TEXTS[2]).waitFor({ timeout: 30_000 });
+    // Give the third every chance to arrive: it must not, not even as a redaction card.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await jp.getByText(TEXTS[3]).count()).toBe(0);
+    expect(await jp.locator('article[data-testid^="redacted-"]').count()).toBe(0);
+    const jRestricted = jp.locator('article[data-testid^="note-"]', { hasText: TEXTS[2] });
+    expect(await jRestricted.textContent()).toContain('NATO RESTRICTED');
+    expect(await jRestricted.textContent()).toContain('Camille Martin');
+    await expect.poll(() => jp.getByTestId('banner-top').textContent()).toBe('NATO RESTRICTED');
+    expect(await jp.getByTestId('banner-bottom').textContent()).toBe('NATO RESTRICTED');
+  }, 180_000);
+
+  it('lowering Jonas’s workstation ceiling turns the RESTRICTED note into a redaction card', async () => {
+    const jp = officers[1]!.page;
+    const testId = await jp.locator('article[data-testid^="note-"]', { hasText: TEXTS[2] }).first().getAttribute('data-testid');
+    const noteId = (testId ?? '').replace(/^note-/, '');
+    expect(noteId).not.toBe('');
+    await jp.getByTestId('nav-settings').click();
+    await jp.getByTestId('settings-ceiling').selectOption(`${NATO}#1`);
+    await expect.poll(() => jp.getByTestId('settings-ceiling').inputValue()).toBe(`${NATO}#1`);
+    await jp.getByTestId('nav-channels').click();
+    const card = jp.getByTestId(`redacted-${noteId}`);
+    await card.waitFor({ timeout: 15_000 });
+    expect(await card.textContent()).toContain('NATO RESTRICTED');
+    expect(await card.textContent()).toContain('above the accreditation ceiling of this workstation');
+    expect(await card.textContent()).not.toContain(TEXTS[2]);
+    // The UNCLASSIFIED note is still shown, its body asked for again under the new ceiling.
+    await jp.getByText(TEXTS[1]).waitFor({ timeout: 15_000 });
+    await expect.poll(() => jp.getByTestId('banner-top').textContent()).toBe('NATO UNCLASSIFIED');
+  }, 60_000);
+
+  it('the audit view lists the notes sealed and received, and the history verifies', async () => {
+    for (const [o, event] of [
+      [officers[0]!, 'Note sealed'],
+      [officers[1]!, 'Note received'],
+    ] as const) {
+      await o.page.getByTestId('nav-audit').click();
+      await expect.poll(() => o.page.getByTestId('audit-row').filter({ hasText: event }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+      await o.page.getByTestId('audit-verify').click();
+      await expect.poll(() => o.page.getByTestId('audit-integrity').textContent(), { timeout: 30_000 }).toMatch(/^Intact/);
+      await o.page.getByTestId('nav-channels').click();
+    }
+  }, 90_000);
+
+  it('every view passes axe, and each has a screenshot in English and in French', async () => {
+    const page = officers[0]!.page;
+    for (const lang of ['en', 'fr'] as const) {
+      if (lang === 'fr') {
+        await page.getByRole('combobox', { name: 'Language' }).first().selectOption('fr');
+        await expect.poll(() => page.getByTestId('nav-channels').textContent()).toBe('Canaux');
+      }
+      await page.getByTestId('nav-channels').click();
+      await page.getByText(TEXTS[1]).first().waitFor();
+      await axe(page, `channels (${lang})`);
+      await page.screenshot({ path: `${SHOTS}/channels-${lang}.png`, fullPage: true });
+      await page.locator('.conversation').screenshot({ path: `${SHOTS}/conversation-${lang}.png` });
+      await page.getByTestId('compose-label').selectOption('3');
+      await expect.poll(() => page.getByTestId('compose-withheld').count(), { timeout: 15_000 }).toBe(1);
+      if (lang === 'fr') expect(await page.getByTestId('compose-withheld').textContent()).toContain("au-dessus du plafond de l'accord");
+      await axe(page, `compose (${lang})`);
+      await page.locator('.compose').screenshot({ path: `${SHOTS}/compose-${lang}.png` });
+      await page.getByTestId('compose-label').selectOption('');
+      for (const view of ['partners', 'audit', 'settings'] as const) {
+        await page.getByTestId(`nav-${view}`).click();
+        await page.waitForTimeout(500);
+        await axe(page, `${view} (${lang})`);
+      }
+    }
+    // The Jonas side: the redaction card, in both languages.
+    const jp = officers[1]!.page;
+    await jp.locator('article[data-testid^="redacted-"]').first().waitFor();
+    await axe(jp, 'redaction card (en)');
+    await jp.screenshot({ path: `${SHOTS}/redaction-en.png`, fullPage: true });
+    await jp.getByRole('combobox', { name: 'Language' }).first().selectOption('fr');
+    await expect.poll(() => jp.locator('article[data-testid^="redacted-"]').first().textContent()).toContain("au-dessus du plafond d'homologation de ce poste");
+    await jp.screenshot({ path: `${SHOTS}/redaction-fr.png`, fullPage: true });
+  }, 120_000);
+});
