@@ -60,10 +60,10 @@ process.on('exit', () => {
   relay.kill('SIGTERM');
 });
 console.log(`Demo alliance (${demo.firstRun ? 'created now' : 'reused'}) in ${demo.dir}; its relay listens at ${relayUrl}.`);
-console.log('Demo officers (the passphrases are public: this is a demonstration, never a real profile):');
+console.log('Sign in as one of these demo officers (the passphrases are public: this is a demonstration, never a real profile):');
 for (const o of demo.officers) console.log(`  ${o.name.padEnd(15)} ${o.agency.padEnd(8)} cleared ${o.clearance.padEnd(30)} passphrase "${o.passphrase}"`);
 const example = demo.officers[0];
-console.log('Read what an officer may read, e.g.:');
+console.log('The same profiles work with the entente command, e.g.:');
 console.log(`  ENTENTE_PASSPHRASE="${example.passphrase}" npx entente messages --profile "${join(demo.dir, example.profile)}" --json`);
 console.log(`Send and sync with --relay ${relayUrl} while this runs (README, "A walk through").`);
 process.env.ENTENTE_RELAY_URL = relayUrl;

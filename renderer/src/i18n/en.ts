@@ -13,7 +13,7 @@ export const en = {
     version: 'Version {{version}}',
     modeLabel: 'Running as',
     platform: 'Platform',
-    welcome: 'This workstation is ready. Profiles, channels and notes arrive here once they are set up.',
+    welcome: 'This workstation is ready. Sign in to a profile, or create one, below.',
   },
   settings: {
     title: 'Settings',

@@ -14,7 +14,7 @@ export const fr: Messages = {
     version: 'Version {{version}}',
     modeLabel: 'Fonctionne en',
     platform: 'Plateforme',
-    welcome: 'Ce poste est prêt. Profils, canaux et notes apparaîtront ici une fois configurés.',
+    welcome: 'Ce poste est prêt. Ouvrez un profil, ou créez-en un, ci-dessous.',
   },
   settings: {
     title: 'Paramètres',
