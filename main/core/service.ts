@@ -1,6 +1,7 @@
 import type { CallInput, CallName, CallOutput } from '../../shared/api/contract';
 import type { Prefs } from '../../shared/prefs';
 import { auditCounts, auditExport, auditPage, auditVerify } from './calls-audit';
+import { channelsCreate } from './calls-channels';
 import { composeCatalog, composePreview, composeSend } from './calls-compose';
 import { channelsList, displayContext, notesBody, notesPage, notesSearch } from './calls-notes';
 import { partnersList, partnersVerify } from './calls-partners';
@@ -63,6 +64,7 @@ export class Service implements Handlers {
   // ---- reading under need-to-know ----
   'display.context' = (): Out<'display.context'> => displayContext(this.core);
   'channels.list' = (): Out<'channels.list'> => channelsList(this.core);
+  'channels.create' = (input: In<'channels.create'>): Out<'channels.create'> => channelsCreate(this.core, input);
   'notes.page' = (input: In<'notes.page'>): Out<'notes.page'> => notesPage(this.core, input);
   'notes.body' = (input: In<'notes.body'>): Out<'notes.body'> => notesBody(this.core, input);
   'notes.search' = (input: In<'notes.search'>): Out<'notes.search'> => notesSearch(this.core, input);

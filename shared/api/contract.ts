@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Prefs, PrefsPatch } from '../prefs';
 import { PartnerOfficer, PartnersList, PartnersVerifyInput } from './partners-schemas';
+import { ChannelsCreate, ChannelsCreateInput } from './channel-schemas';
 import { AuditCounts, AuditExport, AuditExportInput, AuditFilterInput, AuditPage, AuditPageInput, AuditVerify } from './audit-schemas';
 import { ComposeCatalog, ComposeCatalogInput, ComposePreview, ComposePreviewInput, ComposeSend, ComposeSendInput } from './compose-schemas';
 import { ChannelsList, DisplayContext, NotesBody, NotesBodyInput, NotesPage, NotesPageInput, NotesSearch, NotesSearchInput } from './notes-schemas';
@@ -48,6 +49,8 @@ export const contract = {
   // Reading under need-to-know.
   'display.context': call(NoInput, DisplayContext),
   'channels.list': call(NoInput, ChannelsList),
+  /** A new channel with the officers named (their credentials read from the relay's directory first). */
+  'channels.create': call(ChannelsCreateInput, ChannelsCreate),
   'notes.page': call(NotesPageInput, NotesPage),
   'notes.body': call(NotesBodyInput, NotesBody),
   'notes.search': call(NotesSearchInput, NotesSearch),

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ensureDemoAlliance, type DemoManifest } from '../../cli/demo-alliance';
 import { KDF_PARAMS, sodiumReady } from '../../main/crypto/sodium';
-import { launchChromium } from '../helpers/chromium';
 import { relayCliArgs, spawnRelayProcess, type RelayProcess } from '../helpers/relay-process';
 import { tempDir } from '../helpers/tmp';
+import { axe, CLI, EVAL, openApp, SHOTS, startEval, stopEval, type OfficerWindow } from './desktop-helpers';
 
 /**
  * Issue 8's exchange, end to end: the built app in evaluation mode once per officer (its own
@@ -16,18 +16,14 @@ import { tempDir } from '../helpers/tmp';
  * whose agreement with fr-demo stops at RESTRICTED) gets two, never the third.
  */
 const NATO = '1.3.26.1.3.1';
-const SHOTS = 'test-results/screenshots';
-const AXE = readFileSync(resolve('node_modules/axe-core/axe.min.js'), 'utf8');
 const RUN = Date.now().toString(36);
 const TEXTS = { 1: `Border crossing open ${RUN}`, 2: `Convoy moves at dawn ${RUN}`, 3: `Source confirmed the route ${RUN}` } as const;
 
-interface Officer {
+interface Officer extends OfficerWindow {
   name: string;
   passphrase: string;
   child: ChildProcess;
   home: ReturnType<typeof tempDir>;
-  browser: Awaited<ReturnType<typeof launchChromium>>;
-  page: Page;
 }
 
 let root: ReturnType<typeof tempDir>;
@@ -35,31 +31,12 @@ let manifest: DemoManifest;
 let relay: RelayProcess;
 const officers: Officer[] = [];
 
-async function startEval(home: string, demoDir: string, relayUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['dist/main/eval.js'], { env: { ...process.env, ENTENTE_HOME: home, ENTENTE_DEMO_DIR: demoDir, ENTENTE_RELAY_URL: relayUrl }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /open (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{43})/.exec(out);
-      if (match?.[1]) ok(match[1]);
-    });
-    child.on('exit', (code) => fail(new Error(`eval mode exited early with ${code}: ${out}`)));
-  });
-  return { child, url };
-}
-
 async function officer(officerId: string): Promise<Officer> {
   const o = manifest.officers.find((x) => x.officerId === officerId);
   if (o === undefined) throw new Error(`no demo officer ${officerId}`);
   const home = tempDir('entente-home-');
-  const { child, url } = await startEval(home.path, join(root.path, 'demo'), relay.url);
-  const browser = await launchChromium();
-  const page = await browser.context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(err.message));
-  await page.goto(url);
-  const made = { name: o.name, passphrase: o.passphrase, child, home, browser, page };
+  const { child, url } = await startEval({ ENTENTE_HOME: home.path, ENTENTE_DEMO_DIR: join(root.path, 'demo'), ENTENTE_RELAY_URL: relay.url });
+  const made = { name: o.name, passphrase: o.passphrase, child, home, ...(await openApp(url)) };
   officers.push(made);
   return made;
 }
@@ -71,18 +48,6 @@ async function signIn(o: Officer): Promise<void> {
   await page.getByTestId('unlock').click();
   await page.getByTestId('desktop').waitFor({ timeout: 30_000 });
   await page.getByTestId(`channel-${manifest.channelId}`).click();
-}
-
-/** axe-core on the page as it is: no serious or critical violation. */
-async function axe(page: Page, view: string): Promise<void> {
-  // Evaluated through the DevTools protocol: the page's CSP (script-src 'self') rightly blocks an injected <script>.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-  const found = await page.evaluate(async () => {
-    const run = (window as unknown as { axe: { run: (o?: unknown) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } }).axe;
-    const r = await run.run();
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target).slice(0, 3))}`);
-  });
-  expect(found, `axe on ${view}`).toEqual([]);
 }
 
 async function compose(page: Page, lacv: 1 | 2 | 3): Promise<string> {
@@ -98,22 +63,21 @@ async function send(page: Page): Promise<void> {
 }
 
 beforeAll(async () => {
-  expect(existsSync('dist/main/eval.js'), 'run `npm run build` first').toBe(true);
+  expect(existsSync(EVAL), 'run `npm run build` first').toBe(true);
   mkdirSync(SHOTS, { recursive: true });
   await sodiumReady();
   root = tempDir('entente-exchange-');
   const demoDir = join(root.path, 'demo');
   ({ manifest } = await ensureDemoAlliance(demoDir, { kdf: KDF_PARAMS.INTERACTIVE }));
   relay = await spawnRelayProcess({
-    args: relayCliArgs(resolve('dist/cli/entente.js'), { listen: '127.0.0.1:0', data: join(demoDir, manifest.relayData), cards: manifest.cards.map((c) => join(demoDir, c)) }),
+    args: relayCliArgs(CLI, { listen: '127.0.0.1:0', data: join(demoDir, manifest.relayData), cards: manifest.cards.map((c) => join(demoDir, c)) }),
   });
 }, 180_000);
 
 afterAll(async () => {
   for (const o of officers) {
     await o.browser.close().catch(() => undefined);
-    o.child.kill('SIGTERM');
-    await new Promise((r) => (o.child.exitCode === null ? o.child.once('exit', r) : r(null)));
+    await stopEval(o.child);
     o.home.remove();
   }
   await relay?.stop();

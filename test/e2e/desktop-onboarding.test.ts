@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { en } from '../../renderer/src/i18n/en';
 import { fr } from '../../renderer/src/i18n/fr';
-import { launchChromium } from '../helpers/chromium';
 import { tempDir } from '../helpers/tmp';
+import { axe, CLI, ententeCli, EVAL, exportEnrolmentRequest, fillCreateProfile, importFiles, openApp, SHOTS, startEval, stopEval, submitCreateProfile, type OfficerWindow } from './desktop-helpers';
 
 /**
  * Issue 8's first run, end to end: the built app in evaluation mode on an empty ENTENTE_HOME, an
@@ -15,47 +15,27 @@ import { tempDir } from '../helpers/tmp';
  * credential from it; the officer imports it with the agency cards and the agreement (and one wrong
  * file), then reviews settings, partners and the audit. axe on every view, screenshots in EN and FR.
  */
-const CLI = resolve('dist/cli/entente.js');
-const SHOTS = 'test-results/screenshots';
-const AXE = readFileSync(resolve('node_modules/axe-core/axe.min.js'), 'utf8');
 const PASSPHRASE = 'violet harbour lamps at seven';
 
 let agency: ReturnType<typeof tempDir>;
 let home: ReturnType<typeof tempDir>;
 let child: ChildProcess;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
+let officer: OfficerWindow;
 let page: Page;
-const problems: string[] = [];
-
-function entente(...args: string[]): string {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: agency.path, encoding: 'utf8', env: { ...process.env, ENTENTE_AGENCY_PASSPHRASE: 'agency passphrase for tests' } });
-  expect(r.stderr, args.join(' ')).toBe('');
-  expect(r.status, args.join(' ')).toBe(0);
-  return r.stdout;
-}
-
-/** Runs axe-core in the page (evaluated, so the page's CSP does not apply) and fails on serious or critical findings. */
-async function axe(view: string): Promise<void> {
-  await page.evaluate(`${AXE}\n;undefined`);
-  const violations = await page.evaluate(async () => {
-    const w = window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } };
-    const result = await w.axe.run(document);
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
-  expect(violations, `axe on ${view}`).toEqual([]);
-}
+let entente: ReturnType<typeof ententeCli>;
 
 async function shot(view: string, lang: 'en' | 'fr'): Promise<void> {
-  await axe(`${view}-${lang}`);
+  await axe(page, `${view}-${lang}`);
   await page.screenshot({ path: `${SHOTS}/${view}-${lang}.png`, fullPage: true });
 }
 
 beforeAll(async () => {
   expect(existsSync(CLI), 'run `npm run build` first').toBe(true);
-  expect(existsSync('dist/main/eval.js'), 'run `npm run build` first').toBe(true);
+  expect(existsSync(EVAL), 'run `npm run build` first').toBe(true);
   mkdirSync(SHOTS, { recursive: true });
   agency = tempDir('entente-agency-');
   home = tempDir('entente-home-');
+  entente = ententeCli(agency.path);
   const kdf = ['--kdf', 'interactive'];
   entente('agency', 'init', '--dir', 'gbr', '--id', 'gbr-mod', '--name', 'UK MOD', '--country', 'GBR', '--policy', 'nato', ...kdf);
   entente('agency', 'init', '--dir', 'fra', '--id', 'fra-dgse', '--name', 'DGSE', '--country', 'FRA', '--policy', 'nato', ...kdf);
@@ -65,25 +45,15 @@ beforeAll(async () => {
   entente('agency', 'countersign', '--dir', 'fra', '--agreement', 'agreement.json', '--partner', 'gbr.card.json', '--out', 'agreement.json');
   writeFileSync(join(agency.path, 'shopping-list.txt'), 'milk, bread, not an Entente file\n');
 
-  child = spawn(process.execPath, ['dist/main/eval.js'], { env: { ...process.env, ENTENTE_HOME: home.path }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /open (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{43})/.exec(out);
-      if (match?.[1]) ok(match[1]);
-    });
-    child.on('exit', (code) => fail(new Error(`eval mode exited early with ${code}: ${out}`)));
-  });
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-  page.on('pageerror', (err) => problems.push(err.message));
-  await page.goto(url);
+  let url: string;
+  ({ child, url } = await startEval({ ENTENTE_HOME: home.path }));
+  officer = await openApp(url);
+  page = officer.page;
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  child?.kill('SIGTERM');
+  await officer?.browser.close();
+  if (child !== undefined) await stopEval(child);
   agency?.remove();
   home?.remove();
 });
@@ -98,23 +68,17 @@ describe('first run of the desktop in evaluation mode', () => {
 
     // Create: from the keyboard, the strength meter following.
     await page.getByTestId('create-profile').click();
-    await page.getByLabel(en.signin.officerId).fill('alice');
-    await page.getByLabel(en.signin.name, { exact: true }).fill('Alice Smith');
-    await page.getByLabel(en.signin.passphrase, { exact: true }).fill('short');
+    await fillCreateProfile(page, { officerId: 'alice', name: 'Alice Smith', passphrase: 'short' });
     expect(await page.getByTestId('strength-text').textContent()).toBe(en.signin.strength.tooShort);
     await page.getByLabel(en.signin.passphrase, { exact: true }).fill(PASSPHRASE);
     await page.getByLabel(en.signin.confirm).fill(PASSPHRASE);
     expect(await page.getByTestId('strength-text').textContent()).not.toBe(en.signin.strength.tooShort);
     await shot('create', 'en');
-    await page.getByLabel(en.signin.confirm).press('Enter');
-    await expect.poll(() => page.getByTestId('onboarding').count(), { timeout: 60_000 }).toBe(1);
+    await submitCreateProfile(page);
 
     // The enrolment request goes to the agency, which issues the credential from it.
-    await page.getByTestId('enrolment-export').click();
-    await expect.poll(() => page.getByTestId('enrolment-fingerprint').count()).toBe(1);
-    const exported = readdirSync(join(home.path, 'exports'));
-    expect(exported).toHaveLength(1);
-    entente('agency', 'issue', '--dir', 'gbr', '--request', join(home.path, 'exports', exported[0]!), '--clearance', 'NATO SECRET', '--out', 'alice.cred.json');
+    const request = await exportEnrolmentRequest(page, home.path);
+    entente('agency', 'issue', '--dir', 'gbr', '--request', request, '--clearance', 'NATO SECRET', '--out', 'alice.cred.json');
 
     // A wrong file is refused on its own line, in words.
     await page.getByTestId('import-files').setInputFiles(files('shopping-list.txt'));
@@ -125,9 +89,7 @@ describe('first run of the desktop in evaluation mode', () => {
     expect(refusal).toContain('shopping-list.txt');
     expect(Object.values(en.errors).some((sentence) => refusal.includes(sentence))).toBe(true);
 
-    await page.getByTestId('import-files').setInputFiles(files('alice.cred.json', 'gbr.card.json', 'fra.card.json', 'agreement.json'));
-    await page.getByTestId('import-submit').click();
-    await expect.poll(() => page.locator('[data-testid="import-result"][data-ok="true"]').count(), { timeout: 20_000 }).toBe(4);
+    await importFiles(page, files('alice.cred.json', 'gbr.card.json', 'fra.card.json', 'agreement.json'));
     expect(await page.getByTestId('onboard-standing').textContent()).toContain(en.signin.standing.in_force);
     await shot('import', 'en');
     await page.getByRole('button', { name: en.signin.onboard.continue }).click();
@@ -198,6 +160,6 @@ describe('first run of the desktop in evaluation mode', () => {
     await page.getByLabel(fr.signin.passphrase).fill(PASSPHRASE);
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('nav-audit').count(), { timeout: 60_000 }).toBe(1);
-    expect(problems).toEqual([]);
+    expect(officer.problems).toEqual([]);
   }, 300_000);
 });

@@ -34,6 +34,7 @@ describe('dispatch', () => {
       'profile.import': { files: [{ name: 'a', data: '' }] },
       'display.context': {},
       'channels.list': {},
+      'channels.create': { name: 'Cell', members: [{ agency: 'de-demo', officerId: 'jonas' }] },
       'notes.page': { channelId: 'c' },
       'notes.body': { noteId: 'n' },
       'notes.search': { query: 'q' },

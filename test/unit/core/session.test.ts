@@ -25,6 +25,7 @@ const NEEDS_PROFILE: Record<string, unknown> = {
   'profile.import': { files: [{ name: 'x.json', data: b64('{}') }] },
   'display.context': {},
   'channels.list': {},
+  'channels.create': { name: 'Cell', members: [{ agency: 'de-demo', officerId: 'jonas' }] },
   'notes.page': { channelId: 'c' },
   'notes.body': { noteId: 'n' },
   'notes.search': { query: 'meeting' },

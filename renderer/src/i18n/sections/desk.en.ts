@@ -27,6 +27,16 @@ export const deskEn = {
     noNotes: 'no notes yet',
     members: '{{count}} members',
   },
+  newChannel: {
+    title: 'New channel',
+    name: 'Channel name',
+    members: 'Members (agency/officer, separated by commas)',
+    create: 'Create the channel',
+    created: 'Channel “{{name}}” created; its members are told through the relay.',
+    notTold: 'Not told (they will not see the channel): {{name}}: {{reasons}}',
+    badMembers: 'Write each member as agency/officer, for example uk-mod/jsmith.',
+    refused: 'The channel could not be created: {{reason}}',
+  },
   conversation: {
     title: 'Notes in {{name}}',
     choose: 'Choose a channel to read its notes.',

@@ -29,6 +29,16 @@ export const deskFr: Strings<typeof deskEn> = {
     noNotes: 'aucune note',
     members: '{{count}} membres',
   },
+  newChannel: {
+    title: 'Nouveau canal',
+    name: 'Nom du canal',
+    members: 'Membres (agence/agent, séparés par des virgules)',
+    create: 'Créer le canal',
+    created: 'Canal « {{name}} » créé ; ses membres en sont avertis par le relais.',
+    notTold: "Non avertis (ils ne verront pas le canal) : {{name}} : {{reasons}}",
+    badMembers: 'Écrivez chaque membre sous la forme agence/agent, par exemple uk-mod/jsmith.',
+    refused: "Le canal n'a pas pu être créé : {{reason}}",
+  },
   conversation: {
     title: 'Notes de {{name}}',
     choose: 'Choisissez un canal pour en lire les notes.',

@@ -4,6 +4,7 @@ import type { ChannelSummary } from '../../../../shared/api/notes-schemas';
 import type { Label } from '../../../../shared/labels/model';
 import { Compose } from './Compose';
 import { Conversation } from './Conversation';
+import { NewChannel } from './NewChannel';
 import { textOn } from './levels';
 import { Search } from './Search';
 import type { Display } from './use-display';
@@ -54,6 +55,7 @@ export function ChannelsView({ api, channels, selected, onSelect, display, focus
             );
           })}
         </ul>
+        <NewChannel api={api} onCreated={onSelect} />
       </nav>
       <div className="channel-open">
         {channel === null ? (
