@@ -13,7 +13,9 @@ import { viewerOf } from './viewer';
  * per note, never a body. notes.body decides again at the moment it is asked, with the credential,
  * ceiling and session mode of that moment, and records the display (once per note and session, or
  * since the settings last changed) or every refusal in the audit history (note_displayed /
- * note_withheld, as `entente messages` does), never the text.
+ * note_withheld, as `entente messages` does), never the text. A page records each note it shows as a
+ * redaction card (note_withheld, once per note and session): the renderer never asks for those bodies,
+ * so the page is the moment the officer is shown that a note is withheld.
  */
 
 export async function displayContext(core: Core): Promise<z.infer<typeof DisplayContext>> {
@@ -50,8 +52,20 @@ export async function notesPage(core: Core, input: z.input<typeof NotesPageInput
   const names = new Names(s.ctx);
   const markings = new Markings(viewer);
   const last = page.at(-1);
+  const notes = page.map((n) => noteMeta(s.ctx, n, viewer, names, markings));
+  const redacted = page.filter((n, i) => notes[i]?.display.show === false && !s.wasWithheld(n.noteId));
+  if (redacted.length > 0) {
+    s.profile.db.transaction(() => {
+      for (const n of redacted) {
+        const d = viewer.decide(n.label);
+        const codes = d.show ? [] : [...new Set(d.reasons.map((r) => r.code))];
+        s.ctx.audit.record({ type: 'note_withheld', outcome: 'refused', actor: 'self', subjects: [n.noteId], channel: n.channelId, label: n.label, code: codes[0] ?? 'note_withheld', details: { reasons: codes, shownAs: 'redaction' } });
+      }
+    });
+    for (const n of redacted) s.markWithheld(n.noteId);
+  }
   return {
-    notes: page.map((n) => noteMeta(s.ctx, n, viewer, names, markings)),
+    notes,
     next: rows.length > limit && last !== undefined ? { sentAt: last.sentAt, noteId: last.noteId } : null,
     total: s.ctx.notes.count(input.channelId),
   };

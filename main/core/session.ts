@@ -29,6 +29,8 @@ export class OpenSession {
   #sync: { url: string; session: SyncSession } | null = null;
   /** Notes whose display was recorded in this session (note_displayed once per note, not per scroll). */
   readonly #displayed = new Set<string>();
+  /** Notes whose redaction was recorded in this session (note_withheld once per note, not per page). */
+  readonly #withheld = new Set<string>();
 
   constructor(profile: Profile, options: SessionOptions) {
     this.profileId = options.profileId;
@@ -77,10 +79,20 @@ export class OpenSession {
     this.#displayed.add(noteId);
   }
 
+  /** Whether the note's redaction was recorded in this session (since the settings last changed). */
+  wasWithheld(noteId: string): boolean {
+    return this.#withheld.has(noteId);
+  }
+
+  markWithheld(noteId: string): void {
+    this.#withheld.add(noteId);
+  }
+
   /** After settings.set stored new settings: the deadline and the relay follow them. */
   applySettings(next: ProfileSettings): void {
     this.#settings = { ...next };
     this.#displayed.clear();
+    this.#withheld.clear();
     this.touch();
     this.refreshSync();
   }
@@ -89,6 +101,7 @@ export class OpenSession {
   rebuildContext(): void {
     this.#ctx = this.#context();
     this.#displayed.clear();
+    this.#withheld.clear();
     this.refreshSync(true);
   }
 
