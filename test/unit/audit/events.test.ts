@@ -58,17 +58,21 @@ const WRITTEN_HERE: readonly AuditEventType[] = [
 ];
 /** Written by main/messaging, asserted by test/unit/messaging/* (channels, exchange, need-to-know, search tests). */
 const BY_MESSAGING: readonly AuditEventType[] = ['channel_created', 'channel_renamed', 'channel_membership_changed', 'note_sealed', 'note_received', 'note_rejected', 'search_run'];
-/** Written where a note's text is shown (`entente messages`), asserted by display-events.test.ts. */
+/**
+ * Written where a note's text is shown or withheld (`entente messages`, the desktop's notes.page and
+ * notes.body), asserted by display-events.test.ts and test/unit/core/notes.test.ts.
+ */
 const BY_DISPLAY: readonly AuditEventType[] = ['note_displayed', 'note_withheld'];
+/** Written by the desktop's Service (main/core/calls-settings.ts), asserted by test/unit/core/review.test.ts. */
+const BY_DESKTOP: readonly AuditEventType[] = ['settings_changed'];
 /** Modules that do not exist yet: the event is in the catalog so that they report it when they come. */
 const NOT_YET: Readonly<Partial<Record<AuditEventType, string>>> = {
   notes_exported: 'export of notes (not built yet)',
-  settings_changed: 'main/core/service.ts has no profile open yet (the UI issue adds it)',
 };
 
 describe('the event catalog', () => {
-  it('is covered: each type is written here, by the messaging layer, or named as not built yet', () => {
-    const all = [...WRITTEN_HERE, ...BY_MESSAGING, ...BY_DISPLAY, ...Object.keys(NOT_YET)];
+  it('is covered: each type is written here, by the messaging layer, the display or the desktop, or named as not built yet', () => {
+    const all = [...WRITTEN_HERE, ...BY_MESSAGING, ...BY_DISPLAY, ...BY_DESKTOP, ...Object.keys(NOT_YET)];
     expect(new Set(all).size).toBe(all.length);
     expect([...all].sort()).toEqual([...AUDIT_EVENT_TYPES].sort());
   });
@@ -83,6 +87,12 @@ describe('the event catalog', () => {
     if (!existsSync(dir)) return; // asserted again once it exists
     const source = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
     for (const t of BY_MESSAGING) expect(source, t).toContain(`'${t}'`);
+  });
+
+  it('the desktop\'s Service reports its events', () => {
+    const dir = 'main/core';
+    const source = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+    for (const t of [...BY_DESKTOP, ...BY_DISPLAY]) expect(source, t).toContain(`'${t}'`);
   });
 });
 
