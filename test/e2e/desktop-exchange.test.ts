@@ -7,7 +7,7 @@ import { ensureDemoAlliance, type DemoManifest } from '../../cli/demo-alliance';
 import { KDF_PARAMS, sodiumReady } from '../../main/crypto/sodium';
 import { relayCliArgs, spawnRelayProcess, type RelayProcess } from '../helpers/relay-process';
 import { tempDir } from '../helpers/tmp';
-import { axe, CLI, EVAL, openApp, SHOTS, startEval, stopEval, type OfficerWindow } from './desktop-helpers';
+import { axe, CLI, EVAL, lowerCeilingUntilRedacted, openApp, SHOTS, startEval, stopEval, type OfficerWindow } from './desktop-helpers';
 
 /**
  * Issue 8's exchange, end to end: the built app in evaluation mode once per officer (its own
@@ -134,18 +134,10 @@ describe('two officers of two agencies exchange notes through the desktop', () =
 
   it('lowering Jonas’s workstation ceiling turns the RESTRICTED note into a redaction card', async () => {
     const jp = officers[1]!.page;
-    const testId = await jp.locator('article[data-testid^="note-"]', { hasText: TEXTS[2] }).first().getAttribute('data-testid');
-    const noteId = (testId ?? '').replace(/^note-/, '');
-    expect(noteId).not.toBe('');
-    await jp.getByTestId('nav-settings').click();
-    await jp.getByTestId('settings-ceiling').selectOption(`${NATO}#1`);
-    await expect.poll(() => jp.getByTestId('settings-ceiling').inputValue()).toBe(`${NATO}#1`);
-    await jp.getByTestId('nav-channels').click();
-    const card = jp.getByTestId(`redacted-${noteId}`);
-    await card.waitFor({ timeout: 15_000 });
-    expect(await card.textContent()).toContain('NATO RESTRICTED');
-    expect(await card.textContent()).toContain('above the accreditation ceiling of this workstation');
-    expect(await card.textContent()).not.toContain(TEXTS[2]);
+    const card = await lowerCeilingUntilRedacted(jp, TEXTS[2] as string, NATO, 1);
+    expect(card).toContain('NATO RESTRICTED');
+    expect(card).toContain('above the accreditation ceiling of this workstation');
+    expect(card).not.toContain(TEXTS[2]);
     // The UNCLASSIFIED note is still shown, its body asked for again under the new ceiling.
     await jp.getByText(TEXTS[1]).waitFor({ timeout: 15_000 });
     await expect.poll(() => jp.getByTestId('banner-top').textContent()).toBe('NATO UNCLASSIFIED');

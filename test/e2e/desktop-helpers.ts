@@ -106,3 +106,20 @@ export async function importFiles(page: Page, files: string[]): Promise<void> {
   await page.getByTestId('import-submit').click();
   await expect.poll(() => page.locator('[data-testid="import-result"][data-ok="true"]').count(), { timeout: 20_000 }).toBe(files.length);
 }
+
+/**
+ * Lowers the officer's workstation ceiling to `classification` of `policyId` in Settings and waits
+ * until the note showing `text` has become a redaction card; returns the card's text.
+ */
+export async function lowerCeilingUntilRedacted(page: Page, text: string, policyId: string, classification: number): Promise<string> {
+  const testId = await page.locator('article[data-testid^="note-"]', { hasText: text }).first().getAttribute('data-testid');
+  const noteId = (testId ?? '').replace(/^note-/, '');
+  expect(noteId).not.toBe('');
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('settings-ceiling').selectOption(`${policyId}#${classification}`);
+  await expect.poll(() => page.getByTestId('settings-ceiling').inputValue()).toBe(`${policyId}#${classification}`);
+  await page.getByTestId('nav-channels').click();
+  const card = page.getByTestId(`redacted-${noteId}`);
+  await card.waitFor({ timeout: 15_000 });
+  return (await card.textContent()) ?? '';
+}

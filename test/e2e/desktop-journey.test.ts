@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { en } from '../../renderer/src/i18n/en';
 import { relayCliArgs, spawnRelayProcess, type RelayProcess } from '../helpers/relay-process';
 import { tempDir } from '../helpers/tmp';
-import { ententeCli, axe, CLI, EVAL, exportEnrolmentRequest, fillCreateProfile, importFiles, openApp, startEval, stopEval, submitCreateProfile, type OfficerWindow } from './desktop-helpers';
+import { ententeCli, axe, CLI, EVAL, exportEnrolmentRequest, fillCreateProfile, importFiles, lowerCeilingUntilRedacted, openApp, startEval, stopEval, submitCreateProfile, type OfficerWindow } from './desktop-helpers';
 
 /**
  * Issue 8's whole journey with nothing prepared: two agencies of two nations set up with the built
@@ -179,18 +179,10 @@ describe('two officers of two agencies, from an empty workstation to an audited 
 
   it('lowering Benoit’s workstation ceiling to RESTRICTED turns the CONFIDENTIAL note into a redaction card', async () => {
     const bp = benoit.page;
-    const testId = await bp.locator('article[data-testid^="note-"]', { hasText: TEXTS[3] }).first().getAttribute('data-testid');
-    const noteId = (testId ?? '').replace(/^note-/, '');
-    expect(noteId).not.toBe('');
-    await bp.getByTestId('nav-settings').click();
-    await bp.getByTestId('settings-ceiling').selectOption(`${NATO}#2`);
-    await expect.poll(() => bp.getByTestId('settings-ceiling').inputValue()).toBe(`${NATO}#2`);
-    await bp.getByTestId('nav-channels').click();
-    const card = bp.getByTestId(`redacted-${noteId}`);
-    await card.waitFor({ timeout: 15_000 });
-    expect(await card.textContent()).toContain('NATO CONFIDENTIAL');
-    expect(await card.textContent()).toContain('above the accreditation ceiling of this workstation');
-    expect(await card.textContent()).not.toContain(TEXTS[3]);
+    const card = await lowerCeilingUntilRedacted(bp, TEXTS[3] as string, NATO, 2);
+    expect(card).toContain('NATO CONFIDENTIAL');
+    expect(card).toContain('above the accreditation ceiling of this workstation');
+    expect(card).not.toContain(TEXTS[3]);
     await bp.getByText(TEXTS[1]).waitFor({ timeout: 15_000 });
     await expect.poll(() => bp.getByTestId('banner-top').textContent()).toBe('NATO UNCLASSIFIED');
   }, 30_000);
