@@ -25,7 +25,7 @@ const service = new Service({
   log,
 });
 
-const bridge = await startBridge({ handlers: service, staticDir: join(here, '..', 'renderer'), log });
+const bridge = await startBridge({ handlers: service, events: (listener) => service.onEvent(listener), staticDir: join(here, '..', 'renderer'), log });
 console.log(`Entente (evaluation mode) is ready: open ${bridge.url}`);
 console.log(`Data folder: ${dataDir}. Press Ctrl+C to stop.`);
 

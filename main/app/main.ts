@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { app, ipcMain, protocol, session, type BrowserWindow } from 'electron';
+import { app, ipcMain, Notification, protocol, session, type BrowserWindow } from 'electron';
 import type { Logger } from '../core/dispatch';
 import { Service } from '../core/service';
+import { forwardAppEvents } from './app-events';
 import { openElectronPrefsStore } from './electron-prefs-store';
 import { registerIpcHandlers } from './ipc';
 import { guardWebContents } from './navigation';
@@ -26,11 +27,14 @@ function start(): void {
   const here = import.meta.dirname;
   denyAllPermissions(session.defaultSession);
   handleAppProtocol(protocol, join(here, '..', '..', 'renderer'));
-  service = new Service({
-    version: app.getVersion(),
-    mode: 'electron',
-    platform: process.platform,
-    prefs: openElectronPrefsStore((message) => log('prefs_problem', { message })),
+  const prefs = openElectronPrefsStore((message) => log('prefs_problem', { message }));
+  service = new Service({ version: app.getVersion(), mode: 'electron', platform: process.platform, prefs });
+  const events = service;
+  forwardAppEvents({
+    subscribe: (listener) => events.onEvent(listener),
+    window: () => mainWindow,
+    notify: Notification.isSupported() ? (options) => new Notification(options) : null,
+    lang: () => prefs.read().language,
   });
   registerIpcHandlers(ipcMain, service, () => mainWindow?.webContents ?? null, log);
   mainWindow = createMainWindow({

@@ -1,4 +1,5 @@
 import { CALL_NAMES, ipcChannel, type CallInput, type CallName } from '../../shared/api/contract';
+import { AppEvent } from '../../shared/api/events';
 import { CallResult } from '../../shared/errors';
 
 /**
@@ -31,4 +32,19 @@ export function makeIpcApi(invoke: Invoke): IpcApi {
     };
   }
   return Object.freeze(api as IpcApi);
+}
+
+/** Registers a raw listener on the event channel (ipcRenderer.on in the preload); returns its removal. */
+export type RawSubscribe = (listener: (payload: unknown) => void) => () => void;
+
+/**
+ * window.entente.onEvent: main's events, each checked against the schema before the page sees it.
+ * The page never gets Electron's event object (it carries the sender), only the parsed payload.
+ */
+export function makeEventFeed(subscribe: RawSubscribe): (listener: (event: AppEvent) => void) => () => void {
+  return (listener) =>
+    subscribe((payload) => {
+      const parsed = AppEvent.safeParse(payload);
+      if (parsed.success) listener(parsed.data);
+    });
 }

@@ -3,7 +3,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { BRIDGE_MAX_FRAME_BYTES, BridgeRequest, type BridgeResponse } from '../../shared/api/bridge-frames';
+import { BRIDGE_MAX_FRAME_BYTES, BridgeRequest, type BridgeEvent, type BridgeResponse } from '../../shared/api/bridge-frames';
+import type { AppEvent } from '../../shared/api/events';
 import { dispatch, type Logger } from '../core/dispatch';
 import type { Handlers } from '../core/service';
 import { rendererCsp } from '../core/csp';
@@ -15,6 +16,8 @@ export interface BridgeOptions {
   staticDir: string;
   port?: number;
   log?: Logger;
+  /** Main's events (Service.onEvent), pushed to every page holding the token. */
+  events?: (listener: (event: AppEvent) => void) => () => void;
 }
 
 export interface Bridge {
@@ -72,6 +75,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: BRIDGE_MAX_FRAME_BYTES });
+  // Only sockets that passed the upgrade checks are in wss.clients: the token holders.
+  const stopEvents =
+    options.events?.((event) => {
+      const frame = JSON.stringify({ event } satisfies BridgeEvent);
+      for (const client of wss.clients) if (client.readyState === client.OPEN) client.send(frame);
+    }) ?? (() => {});
   const server = createServer(serveStatic);
 
   const refuse = (socket: Duplex, status: number, reason: string): void => {
@@ -126,6 +135,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     port: address.port,
     close: () =>
       new Promise<void>((resolveClose) => {
+        stopEvents();
         for (const client of wss.clients) client.terminate();
         wss.close();
         server.closeAllConnections();

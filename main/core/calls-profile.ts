@@ -74,7 +74,7 @@ async function openAs(core: Core, profileId: string, open: () => Promise<Profile
     let session: OpenSession;
     try {
       await core.sessions.closeCurrent();
-      session = new OpenSession(profile, { profileId, fallbackSpifs: core.fallbackSpifs, now: core.now, log: core.log, defaultRelayUrl: core.defaultRelayUrl, sync: core.sync });
+      session = new OpenSession(profile, { profileId, fallbackSpifs: core.fallbackSpifs, now: core.now, log: core.log, defaultRelayUrl: core.defaultRelayUrl, sync: core.sync, events: core.events, lang: () => core.lang() });
     } catch (err) {
       profile.lock();
       throw err;

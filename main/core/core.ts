@@ -4,6 +4,7 @@ import { offThreadDeriveKey, type DeriveKey } from '../crypto/kdf-worker-client'
 import { KDF_PARAMS, type KdfParams } from '../crypto/sodium';
 import { shippedPolicyTexts } from '../policy/shipped';
 import type { Logger } from './dispatch';
+import { EventHub } from './event-hub';
 import { userDataDir } from './paths';
 import type { PrefsStore } from './prefs-store';
 import { SessionHolder } from './session-holder';
@@ -39,6 +40,8 @@ export class Core {
   readonly derive: DeriveKey;
   readonly log: Logger;
   readonly sessions: SessionHolder;
+  /** Events for the renderer (event-hub.ts); the transports listen. */
+  readonly events = new EventHub();
   #spifs: readonly string[] | null = null;
 
   constructor(o: CoreOptions, env: NodeJS.ProcessEnv = process.env) {
@@ -51,7 +54,10 @@ export class Core {
     this.kdf = o.kdf ?? KDF_PARAMS.MODERATE;
     this.log = o.log ?? (() => {});
     this.derive = o.derive ?? offThreadDeriveKey({ onFallback: (reason) => this.log('kdf_in_main_thread', { reason }) });
-    this.sessions = new SessionHolder(this.now, (profileId) => this.log('auto_locked', { profile: profileId }));
+    this.sessions = new SessionHolder(this.now, (profileId) => {
+      this.log('auto_locked', { profile: profileId });
+      this.events.emit({ kind: 'session.locked' });
+    });
   }
 
   /** The shipped SPIFs, read once: every profile knows them without importing. */

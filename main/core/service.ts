@@ -1,3 +1,4 @@
+import type { AppEvent } from '../../shared/api/events';
 import type { CallInput, CallName, CallOutput } from '../../shared/api/contract';
 import type { Prefs } from '../../shared/prefs';
 import { auditCounts, auditExport, auditPage, auditVerify } from './calls-audit';
@@ -87,6 +88,11 @@ export class Service implements Handlers {
   // ---- settings ----
   'settings.get' = (): Out<'settings.get'> => settingsGet(this.core);
   'settings.set' = (input: In<'settings.set'>): Out<'settings.set'> => settingsSet(this.core, input);
+
+  /** Main's events for the renderer (notes changed, auto-lock, notifications); returns the unsubscribe. */
+  onEvent(listener: (event: AppEvent) => void): () => void {
+    return this.core.events.on(listener);
+  }
 
   /** Locks the open profile (the app is quitting). */
   async shutdown(): Promise<void> {

@@ -1,6 +1,9 @@
 import type { Profile } from '../identity/profile';
 import { createMessagingContext, SyncSession, type MessagingContext } from '../messaging';
+import type { Language } from '../../shared/prefs';
 import type { Logger } from './dispatch';
+import type { EventHub } from './event-hub';
+import { Notifier } from './notifier';
 import { readSettings, type ProfileSettings } from './settings-store';
 
 /**
@@ -17,6 +20,9 @@ export interface SessionOptions {
   /** ENTENTE_RELAY_URL or the like; the profile's own relay setting wins. */
   defaultRelayUrl: string | null;
   sync: boolean;
+  /** Where notes arriving and delivery states go (the renderer's refresh, notifications). */
+  events: EventHub;
+  lang: () => Language;
 }
 
 export class OpenSession {
@@ -27,6 +33,7 @@ export class OpenSession {
   #settings: ProfileSettings;
   #autoLockAt: number;
   #sync: { url: string; session: SyncSession } | null = null;
+  readonly #notifier: Notifier;
   /** Notes whose display was recorded in this session (note_displayed once per note, not per scroll). */
   readonly #displayed = new Set<string>();
   /** Notes whose redaction was recorded in this session (note_withheld once per note, not per page). */
@@ -39,6 +46,7 @@ export class OpenSession {
     this.#ctx = this.#context();
     this.#settings = readSettings(profile.db);
     this.#autoLockAt = options.now() + this.#settings.autoLockMinutes * 60_000;
+    this.#notifier = new Notifier(this, { hub: options.events, lang: options.lang });
   }
 
   get ctx(): MessagingContext {
@@ -118,11 +126,13 @@ export class OpenSession {
     if (wanted === null) return;
     const session = new SyncSession(this.#ctx, { url: wanted, fallbackSpifs: this.#o.fallbackSpifs, log: (event, fields) => this.#o.log(`sync_${event}`, flat(fields)) });
     this.#sync = { url: wanted, session };
+    session.on(this.#notifier.onSync);
     session.start();
   }
 
   /** Stops syncing and locks the profile. Idempotent. */
   async close(): Promise<void> {
+    this.#notifier.close();
     const sync = this.#stopSync();
     if (sync !== null) await sync.catch(() => undefined);
     this.profile.lock();

@@ -3,19 +3,24 @@ import { I18nextProvider } from 'react-i18next';
 import type { AppInfo, EntenteApi } from '../../shared/api/contract';
 import type { SessionStatus } from '../../shared/api/session-schemas';
 import type { Prefs, PrefsPatch } from '../../shared/prefs';
+import type { EventFeed } from './api/transports';
 import { createI18n } from './i18n';
 import { errorKey } from './api/use-api-error';
 import { Shell } from './views/Shell';
 import { Desktop } from './views/desk/Desktop';
 import { SignIn } from './views/signin/SignIn';
 
+/** A feed that never fires: an App given no events (a test's fake API) only polls. */
+const NO_EVENTS: EventFeed = () => () => undefined;
+
 interface Props {
   api: EntenteApi;
+  events?: EventFeed;
   /** The document whose language and theme follow the preferences (injected so tests can use their own). */
   doc?: Document;
 }
 
-export function App({ api, doc = document }: Props) {
+export function App({ api, events = NO_EVENTS, doc = document }: Props) {
   const i18n = useMemo(() => createI18n('en'), []);
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [prefs, setPrefs] = useState<Prefs | null>(null);
@@ -57,7 +62,7 @@ export function App({ api, doc = document }: Props) {
     <I18nextProvider i18n={i18n}>
       <Shell info={info} prefs={prefs} error={error} onChangePrefs={changePrefs}>
         {session === null || prefs === null ? null : session.state === 'unlocked' ? (
-          <Desktop api={api} session={session} prefs={prefs} onChangePrefs={changePrefs} onLocked={() => setSession({ state: 'locked' })} />
+          <Desktop api={api} events={events} session={session} prefs={prefs} onChangePrefs={changePrefs} onLocked={() => setSession({ state: 'locked' })} />
         ) : (
           <SignIn api={api} onUnlocked={setSession} />
         )}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CallResult } from '../errors';
+import { AppEvent } from './events';
 
 /** Frames on the browser bridge's WebSocket. The payload limit is enforced again by the server. */
 export const BRIDGE_MAX_FRAME_BYTES = 1024 * 1024;
@@ -20,3 +21,7 @@ export const BridgeResponse = z
   })
   .strict();
 export type BridgeResponse = z.infer<typeof BridgeResponse>;
+
+/** Main's events, pushed to every connected page (shared/api/events.ts). */
+export const BridgeEvent = z.strictObject({ event: AppEvent });
+export type BridgeEvent = z.infer<typeof BridgeEvent>;

@@ -3,3 +3,5 @@ export * from './model';
 export { effectiveClearance, sessionModeCap, type ViewerInput } from './effective';
 export { displayDecision, displayDecider } from './decision';
 export { highestOnScreen, bannerLevel } from './banner';
+export { aboveLevel } from './threshold';
+export { NoteNotification, NotificationContent, NOTIFICATION_EXCERPT, notificationMayCarry, notificationText, excerptOf } from './notification';

@@ -8,6 +8,7 @@ import { en } from '../../renderer/src/i18n/en';
 import { fr } from '../../renderer/src/i18n/fr';
 import { Desktop } from '../../renderer/src/views/desk/Desktop';
 import { CHANNEL, NATO, fakeDesk, type FakeState } from './desk-fake-api';
+import { fakeEvents } from './fake-events';
 
 // A's settings view stands in as one button that lowers the ceiling through the API it is handed.
 vi.mock('../../renderer/src/views/signin/SettingsView', () => ({
@@ -30,13 +31,14 @@ const cleared = (): FakeState => ({ ceiling: null, cleared: [1, 2, 3], protectio
 function show(state: FakeState, lang: Language = 'en') {
   const fake = fakeDesk(state);
   const onLocked = vi.fn();
+  const events = fakeEvents();
   render(
     <I18nextProvider i18n={createI18n(lang)}>
-      <Desktop api={fake.api} session={fake.status} prefs={{ language: lang, theme: 'system' }} onChangePrefs={async () => {}} onLocked={onLocked} />
+      <Desktop api={fake.api} events={events.feed} session={fake.status} prefs={{ language: lang, theme: 'system' }} onChangePrefs={async () => {}} onLocked={onLocked} />
     </I18nextProvider>,
   );
   const bodiesAsked = () => fake.calls.filter((c) => c.name === 'notes.body').map((c) => (c.input as { noteId: string }).noteId);
-  return { ...fake, onLocked, bodiesAsked };
+  return { ...fake, onLocked, bodiesAsked, events };
 }
 
 describe('desk: need-to-know display', () => {
@@ -67,7 +69,7 @@ describe('desk: need-to-know display', () => {
     const fake = fakeDesk({ ceiling: null, cleared: [1], protection: null }, [1, 3]);
     render(
       <I18nextProvider i18n={createI18n('en')}>
-        <Desktop api={fake.api} session={fake.status} prefs={{ language: 'en', theme: 'system' }} onChangePrefs={async () => {}} onLocked={() => {}} />
+        <Desktop api={fake.api} events={fakeEvents().feed} session={fake.status} prefs={{ language: 'en', theme: 'system' }} onChangePrefs={async () => {}} onLocked={() => {}} />
       </I18nextProvider>,
     );
     await screen.findByTestId('redacted-n1');

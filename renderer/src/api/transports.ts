@@ -1,9 +1,19 @@
-import { BridgeResponse, BRIDGE_MAX_FRAME_BYTES } from '../../../shared/api/bridge-frames';
+import { BridgeEvent, BridgeResponse, BRIDGE_MAX_FRAME_BYTES } from '../../../shared/api/bridge-frames';
 import type { CallName } from '../../../shared/api/contract';
+import type { AppEvent } from '../../../shared/api/events';
 import type { Transport } from './client';
 
-/** The preload's surface in Electron: one function per call, each resolving with a CallResult. */
-export type PreloadApi = Record<CallName, (input: unknown) => Promise<unknown>>;
+/** Main's events as the views hear them; returns the function that stops listening. */
+export type EventFeed = (listener: (event: AppEvent) => void) => () => void;
+
+/** The preload's surface in Electron: one function per call, each resolving with a CallResult, and the event feed. */
+export type PreloadApi = Record<CallName, (input: unknown) => Promise<unknown>> & { onEvent: EventFeed };
+
+/** How the renderer talks to main: calls one way, events the other. */
+export interface Connection {
+  transport: Transport;
+  events: EventFeed;
+}
 
 declare global {
   interface Window {
@@ -31,12 +41,17 @@ export function takeBridgeToken(location: Location, storage: Storage, history: H
   return storage.getItem(TOKEN_KEY);
 }
 
-/** The browser bridge: one WebSocket, requests matched to answers by id, reconnect on demand. */
-export function bridgeTransport(wsUrl: string): Transport {
+/**
+ * The browser bridge: one WebSocket, requests matched to answers by id, events pushed by main. It
+ * opens on the first call and again on the next call after it closed; whoever listens for events
+ * also calls (the desktop's status check does), so a dropped socket comes back within that period.
+ */
+export function bridgeConnection(wsUrl: string): Connection {
   let socket: WebSocket | null = null;
   let opening: Promise<WebSocket> | null = null;
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const listeners = new Set<(event: AppEvent) => void>();
 
   const failAll = (reason: string): void => {
     for (const p of pending.values()) p.reject(new Error(reason));
@@ -62,12 +77,18 @@ export function bridgeTransport(wsUrl: string): Transport {
       };
       ws.onmessage = (event: MessageEvent) => {
         if (typeof event.data !== 'string') return;
-        let parsed: ReturnType<typeof BridgeResponse.safeParse>;
+        let data: unknown;
         try {
-          parsed = BridgeResponse.safeParse(JSON.parse(event.data));
+          data = JSON.parse(event.data);
         } catch {
           return;
         }
+        const pushed = BridgeEvent.safeParse(data);
+        if (pushed.success) {
+          for (const l of [...listeners]) l(pushed.data.event);
+          return;
+        }
+        const parsed = BridgeResponse.safeParse(data);
         if (!parsed.success || parsed.data.id === null) return;
         const waiter = pending.get(parsed.data.id);
         pending.delete(parsed.data.id);
@@ -77,7 +98,7 @@ export function bridgeTransport(wsUrl: string): Transport {
     return opening;
   };
 
-  return async (name, input) => {
+  const transport: Transport = async (name, input) => {
     const ws = await open();
     const id = nextId++;
     const frame = JSON.stringify({ id, call: name, input: input ?? {} });
@@ -87,15 +108,22 @@ export function bridgeTransport(wsUrl: string): Transport {
       ws.send(frame);
     });
   };
+  const events: EventFeed = (listener) => {
+    listeners.add(listener);
+    // Events only flow on an open socket: listening opens it.
+    void open().catch(() => undefined);
+    return () => void listeners.delete(listener);
+  };
+  return { transport, events };
 }
 
 /** Electron's preload when present; otherwise the bridge this page was served from. */
-export function pickTransport(win: Window): Transport {
-  if (win.entente) return ipcTransport(win.entente);
+export function pickConnection(win: Window): Connection {
+  if (win.entente) return { transport: ipcTransport(win.entente), events: win.entente.onEvent };
   const token = takeBridgeToken(win.location, win.sessionStorage, win.history);
   const url = new URL('/api', win.location.href);
   url.protocol = 'ws:';
   url.hash = '';
   url.search = `?token=${encodeURIComponent(token ?? '')}`;
-  return bridgeTransport(url.toString());
+  return bridgeConnection(url.toString());
 }

@@ -146,6 +146,11 @@ export const en = {
   signin: signinEn,
   desk: deskEn,
   review: reviewEn,
+  notify: {
+    region: 'Notifications',
+    open: 'Open',
+    dismiss: 'Dismiss',
+  },
 };
 
 type Catalogue<T> = { [K in keyof T]: T[K] extends string ? string : Catalogue<T[K]> };

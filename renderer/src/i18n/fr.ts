@@ -147,4 +147,9 @@ export const fr: Messages = {
   signin: signinFr,
   desk: deskFr,
   review: reviewFr,
+  notify: {
+    region: 'Notifications',
+    open: 'Ouvrir',
+    dismiss: 'Fermer',
+  },
 };

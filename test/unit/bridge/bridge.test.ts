@@ -3,12 +3,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import WebSocket from 'ws';
+import type { AppEvent } from '../../../shared/api/events';
+import { EventHub } from '../../../main/core/event-hub';
 import { startBridge, type Bridge } from '../../../main/bridge/server';
 import { makeService } from '../../helpers/service';
 import { tempDir } from '../../helpers/tmp';
 
 let dir: ReturnType<typeof tempDir>;
 let bridge: Bridge;
+const hub = new EventHub();
 
 beforeAll(async () => {
   dir = tempDir();
@@ -16,7 +19,7 @@ beforeAll(async () => {
   mkdirSync(join(staticDir, 'assets'), { recursive: true });
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
   writeFileSync(join(dir.path, 'outside.txt'), 'must not be served');
-  bridge = await startBridge({ handlers: makeService(dir.path), staticDir });
+  bridge = await startBridge({ handlers: makeService(dir.path), staticDir, events: (listener) => hub.on(listener) });
 });
 afterAll(async () => {
   await bridge.close();
@@ -139,5 +142,29 @@ describe('browser bridge', () => {
     expect((await httpGet('/../outside.txt')).status).toBe(404);
     expect((await httpGet('/%2e%2e/outside.txt')).status).toBe(404);
     expect((await httpGet('/assets')).status).toBe(404);
+  });
+
+  it('pushes main’s events to every connected page as event frames, and to none after close', async () => {
+    const [a, b] = await Promise.all([connect(), connect()]);
+    const got = (ws: WebSocket) => new Promise<unknown>((resolve) => ws.once('message', (data) => resolve(JSON.parse(data.toString()))));
+    const pending = [got(a), got(b)];
+    const event: AppEvent = { kind: 'notes.changed', channelIds: ['c1'] };
+    hub.emit(event);
+    expect(await Promise.all(pending)).toEqual([{ event }, { event }]);
+    a.close();
+    b.close();
+  });
+
+  it('a refused connection hears no events', async () => {
+    const heard: string[] = [];
+    const stranger = new WebSocket(apiUrl('wrong-token'), { headers: { Origin: bridge.origin } });
+    stranger.on('message', (data) => heard.push(data.toString()));
+    await new Promise<void>((resolve) => {
+      stranger.on('unexpected-response', () => resolve());
+      stranger.on('error', () => resolve());
+    });
+    hub.emit({ kind: 'session.locked' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(heard).toEqual([]);
   });
 });

@@ -27,6 +27,9 @@ vi.mock('electron', () => ({
   get protocol() {
     return env.electron.protocol;
   },
+  get Notification() {
+    return env.electron.Notification;
+  },
 }));
 vi.mock('electron-store', () => ({
   default: class {
@@ -83,6 +86,9 @@ beforeEach(() => {
     BrowserWindow: FakeBrowserWindow,
     session: { defaultSession: session },
     ipcMain: { handle: (channel: string, listener: unknown) => ipcHandlers.set(channel, listener) },
+    Notification: class {
+      static isSupported = () => false;
+    },
     protocol: {
       registerSchemesAsPrivileged: vi.fn(() => env.order.push('registerSchemesAsPrivileged')),
       handle: (scheme: string, handler: unknown) => protocolHandlers.set(scheme, handler),

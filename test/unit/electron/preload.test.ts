@@ -1,9 +1,10 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CALL_NAMES, ipcChannel } from '../../../shared/api/contract';
+import { EVENT_CHANNEL } from '../../../shared/api/events';
 
 const electron = vi.hoisted(() => ({
   contextBridge: { exposeInMainWorld: vi.fn() },
-  ipcRenderer: { invoke: vi.fn(), send: vi.fn(), sendSync: vi.fn(), on: vi.fn() },
+  ipcRenderer: { invoke: vi.fn(), send: vi.fn(), sendSync: vi.fn(), on: vi.fn(), removeListener: vi.fn() },
 }));
 vi.mock('electron', () => electron);
 
@@ -21,10 +22,10 @@ describe('preload', () => {
   });
   beforeEach(() => electron.ipcRenderer.invoke.mockReset());
 
-  it('exposes exactly the contract calls on window.entente, and nothing else', () => {
-    expect(Object.keys(api).sort()).toEqual([...CALL_NAMES].sort());
+  it('exposes exactly the contract calls and the event feed on window.entente, and nothing else', () => {
+    expect(Object.keys(api).sort()).toEqual([...CALL_NAMES, 'onEvent'].sort());
     expect(Reflect.ownKeys(api).filter((k) => typeof k === 'symbol')).toEqual([]);
-    for (const name of CALL_NAMES) expect(typeof api[name], name).toBe('function');
+    for (const name of [...CALL_NAMES, 'onEvent']) expect(typeof api[name], name).toBe('function');
     expect(Object.isFrozen(api)).toBe(true);
     // The only thing the page receives is the API object: no second world key, no ipcRenderer.
     expect(electron.contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1);
@@ -60,5 +61,25 @@ describe('preload', () => {
 
     electron.ipcRenderer.invoke.mockResolvedValueOnce({ something: 'else' });
     await expect(api.appInfo!({})).resolves.toEqual({ ok: false, error: expect.objectContaining({ code: 'internal' }) });
+  });
+
+  it('hears main on the one event channel, passes only valid events and never the IPC event object', () => {
+    const onEvent = api.onEvent as unknown as (listener: (e: unknown) => void) => () => void;
+    const heard: unknown[] = [];
+    const stop = onEvent((e) => heard.push(e));
+    expect(electron.ipcRenderer.on).toHaveBeenCalledTimes(1);
+    const [channel, handler] = electron.ipcRenderer.on.mock.calls[0] as [string, (event: unknown, payload: unknown) => void];
+    expect(channel).toBe(EVENT_CHANNEL);
+    const ipcEvent = { sender: { send: () => undefined }, ports: [] };
+    handler(ipcEvent, { kind: 'notes.changed', channelIds: ['c1'] });
+    handler(ipcEvent, { kind: 'session.locked' });
+    // Malformed or unknown events are dropped: the page sees only what the schema allows.
+    handler(ipcEvent, { kind: 'notes.changed', channelIds: 'c1' });
+    handler(ipcEvent, { kind: 'eval', code: 'alert(1)' });
+    handler(ipcEvent, { kind: 'notification', notification: { tag: 't', channelId: null, count: 0, content: null } });
+    handler(ipcEvent, null);
+    expect(heard).toEqual([{ kind: 'notes.changed', channelIds: ['c1'] }, { kind: 'session.locked' }]);
+    stop();
+    expect(electron.ipcRenderer.removeListener).toHaveBeenCalledWith(EVENT_CHANNEL, handler);
   });
 });

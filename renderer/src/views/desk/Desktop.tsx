@@ -3,21 +3,25 @@ import { useTranslation } from 'react-i18next';
 import type { EntenteApi } from '../../../../shared/api/contract';
 import type { ChannelSummary } from '../../../../shared/api/notes-schemas';
 import type { SessionStatus } from '../../../../shared/api/session-schemas';
-import { highestOnScreen } from '../../../../shared/display';
+import { highestOnScreen, type NoteNotification } from '../../../../shared/display';
 import type { Label } from '../../../../shared/labels/model';
 import type { Prefs, PrefsPatch } from '../../../../shared/prefs';
 import { ApiError } from '../../api/client';
+import type { EventFeed } from '../../api/transports';
 import { errorKey } from '../../api/use-api-error';
 import { AuditView } from '../review/AuditView';
 import { PartnersView } from '../review/PartnersView';
 import { SettingsView } from '../signin/SettingsView';
 import { Banner } from './Banner';
 import { ChannelsView } from './ChannelsView';
+import { TOAST_LIMIT, Toasts } from './Toasts';
 import { useDisplay } from './use-display';
 import { useWindowFocus, watchedApi } from './watch';
 
 export interface DesktopProps {
   api: EntenteApi;
+  /** Main's pushed events: notes changed, auto-lock, notifications. */
+  events: EventFeed;
   session: Extract<SessionStatus, { state: 'unlocked' }>;
   prefs: Prefs;
   onChangePrefs: (patch: PrefsPatch) => Promise<void>;
@@ -28,19 +32,23 @@ export interface DesktopProps {
 const VIEWS = ['channels', 'partners', 'audit', 'settings'] as const;
 type View = (typeof VIEWS)[number];
 
-/** How often channels, new notes and the session are asked for; polling never counts as activity. */
-const POLL_MS = 2_000;
+/**
+ * Main pushes changes as events; this slower check still asks for the session and channels, so a
+ * lock or a dropped connection shows within it even if an event was lost. Never counts as activity.
+ */
+const HEARTBEAT_MS = 10_000;
 /** At most one session.activity per this many ms, however busy the officer is. */
 const ACTIVITY_MS = 15_000;
 
 /** The unlocked desktop: navigation, classification banners, and the views. */
-export function Desktop({ api, session, prefs, onChangePrefs, onLocked }: DesktopProps) {
+export function Desktop({ api, events, session, prefs, onChangePrefs, onLocked }: DesktopProps) {
   const { t } = useTranslation();
   const [view, setView] = useState<View>('channels');
   const [error, setError] = useState<string | null>(null);
   const [channels, setChannels] = useState<ChannelSummary[] | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
+  const [toasts, setToasts] = useState<NoteNotification[]>([]);
   const [onScreen, setOnScreen] = useState<{ conversation: Label[]; search: Label[] }>({ conversation: [], search: [] });
   const focused = useWindowFocus();
   const lastActivity = useRef(0);
@@ -92,12 +100,30 @@ export function Desktop({ api, session, prefs, onChangePrefs, onLocked }: Deskto
         .catch((err: unknown) => live && onError(err));
     };
     poll();
-    const timer = setInterval(poll, POLL_MS);
+    const timer = setInterval(poll, HEARTBEAT_MS);
+    const stop = events((event) => {
+      if (!live) return;
+      if (event.kind === 'session.locked') locked();
+      else if (event.kind === 'notes.changed') poll();
+      else setToasts((list) => [...list.filter((n) => n.tag !== event.notification.tag), event.notification].slice(-TOAST_LIMIT));
+    });
     return () => {
       live = false;
       clearInterval(timer);
+      stop();
     };
-  }, [api, locked, onError, prefs.language]);
+  }, [api, events, locked, onError, prefs.language]);
+
+  const dismissToast = useCallback((tag: string) => setToasts((list) => list.filter((n) => n.tag !== tag)), []);
+  const openToast = useCallback(
+    (n: NoteNotification) => {
+      dismissToast(n.tag);
+      if (n.channelId === null) return;
+      setView('channels');
+      setSelected(n.channelId);
+    },
+    [dismissToast],
+  );
 
   const activity = () => {
     const now = Date.now();
@@ -159,6 +185,7 @@ export function Desktop({ api, session, prefs, onChangePrefs, onLocked }: Deskto
         {view === 'audit' && <AuditView api={viewsApi} />}
         {view === 'settings' && <SettingsView api={viewsApi} />}
       </div>
+      <Toasts toasts={toasts} lang={prefs.language} onOpen={openToast} onDismiss={dismissToast} />
       <Banner levels={levels} place="bottom" />
     </div>
   );

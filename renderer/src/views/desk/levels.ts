@@ -1,24 +1,6 @@
-import type { LevelRef } from '../../../../shared/display';
+import { aboveLevel } from '../../../../shared/display';
 import type { NoteMeta } from '../../../../shared/api/notes-schemas';
-import type { Label, Policy } from '../../../../shared/labels/model';
 import type { Display } from './use-display';
-
-/**
- * Thresholds over labels: whether a note sits above the content protection level (no copy, blur when
- * the window is not in use). Fail-safe like the display rules: a label that cannot be compared with
- * the level (another policy, a classification unknown to it) counts as above.
- */
-export function aboveLevel(label: Label, level: LevelRef | null, policyOf: (id: string) => Policy | undefined): boolean {
-  // No level: every note is protected (docs/DESKTOP.md, settings).
-  if (level === null) return true;
-  if (label.policyId !== level.policyId) return true;
-  const policy = policyOf(label.policyId);
-  const classes = policy?.classifications ?? [];
-  const of = (lacv: number) => classes.find((c) => c.lacv === lacv)?.hierarchy;
-  const mine = of(label.classification);
-  const limit = of(level.classification);
-  return mine === undefined || limit === undefined || mine > limit;
-}
 
 /** Black or white text, whichever reads better on a policy colour (#RRGGBB; anything else: null). */
 export function textOn(color: string | null): string | null {
