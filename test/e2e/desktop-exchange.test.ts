@@ -18,6 +18,7 @@ import { axe, CLI, EVAL, lowerCeilingUntilRedacted, openApp, SHOTS, startEval, s
 const NATO = '1.3.26.1.3.1';
 const RUN = Date.now().toString(36);
 const TEXTS = { 1: `Border crossing open ${RUN}`, 2: `Convoy moves at dawn ${RUN}`, 3: `Source confirmed the route ${RUN}` } as const;
+const NOTIFIED = { 1: `Checkpoint staffed ${RUN}`, 2: `Fuel convoy delayed ${RUN}` } as const;
 
 interface Officer extends OfficerWindow {
   name: string;
@@ -50,9 +51,9 @@ async function signIn(o: Officer): Promise<void> {
   await page.getByTestId(`channel-${manifest.channelId}`).click();
 }
 
-async function compose(page: Page, lacv: 1 | 2 | 3): Promise<string> {
+async function compose(page: Page, lacv: 1 | 2 | 3, text: string = TEXTS[lacv]): Promise<string> {
   await page.getByTestId('compose-label').selectOption(String(lacv));
-  await page.getByTestId('compose-text').fill(TEXTS[lacv]);
+  await page.getByTestId('compose-text').fill(text);
   await expect.poll(() => page.getByTestId('compose-send').isEnabled(), { timeout: 15_000 }).toBe(true);
   return (await page.getByTestId('compose-preview').textContent()) ?? '';
 }
@@ -131,6 +132,37 @@ describe('two officers of two agencies exchange notes through the desktop', () =
     await expect.poll(() => jp.getByTestId('banner-top').textContent()).toBe('NATO RESTRICTED');
     expect(await jp.getByTestId('banner-bottom').textContent()).toBe('NATO RESTRICTED');
   }, 180_000);
+
+  it('Jonas’s notifications carry a note’s words only up to the level he set', async () => {
+    const [camille, jonas] = officers as [Officer, Officer];
+    const jp = jonas.page;
+    await jp.getByTestId('nav-settings').click();
+    await jp.getByTestId('settings-notification').selectOption(`${NATO}#1`);
+    await expect.poll(() => jp.getByTestId('settings-notification').inputValue()).toBe(`${NATO}#1`);
+    await jp.getByTestId('nav-channels').click();
+
+    await compose(camille.page, 1, NOTIFIED[1]);
+    await send(camille.page);
+    const shown = jp.locator('[data-testid="toast"][data-content="shown"]', { hasText: NOTIFIED[1] });
+    await shown.waitFor({ timeout: 30_000 });
+    expect(await shown.textContent()).toContain('NATO UNCLASSIFIED');
+    expect(await shown.textContent()).toContain('Camille Martin');
+    await axe(jp, 'notification (en)');
+    await jp.screenshot({ path: `${SHOTS}/notification-en.png`, fullPage: true });
+
+    await compose(camille.page, 2, NOTIFIED[2]);
+    await send(camille.page);
+    const hidden = jp.locator('[data-testid="toast"][data-content="hidden"]');
+    await hidden.first().waitFor({ timeout: 30_000 });
+    expect(await hidden.first().textContent()).toContain('New note');
+    expect(await jp.getByTestId('toasts').textContent()).not.toContain(NOTIFIED[2]);
+    expect(await hidden.first().textContent()).not.toContain('RESTRICTED');
+    // The note itself is in the conversation, where the display rules apply.
+    await jp.getByText(NOTIFIED[2]).waitFor({ timeout: 15_000 });
+    // Open takes the officer to the channel; the toast goes.
+    await hidden.first().getByRole('button', { name: 'Open' }).click();
+    await expect.poll(() => hidden.count()).toBe(0);
+  }, 90_000);
 
   it('lowering Jonas’s workstation ceiling turns the RESTRICTED note into a redaction card', async () => {
     const jp = officers[1]!.page;
