@@ -1,8 +1,7 @@
 import type { Statement } from '@signalapp/sqlcipher';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HASH_BYTES } from '../crypto/sodium';
+import { builtWorkerUrl } from '../workers/unpacked-path';
 import { SLOT, SLOT_COUNT, batchFrom, type BatchMessage, type WorkerStart } from './verify-worker-batch';
 import type { ChainWalker } from './walker';
 
@@ -17,7 +16,10 @@ import type { ChainWalker } from './walker';
  * stops, and verify.ts carries on alone from there, reading that batch again and naming the entry.
  */
 
-/** The built worker's file name, next to every bundle that verifies (scripts/build.mjs, scripts/bench.mjs). */
+/**
+ * The built worker's file name, next to every bundle that verifies: the CLI's, the evaluation mode's
+ * and the Electron app's (scripts/build.mjs), the benches' (scripts/bench.mjs).
+ */
 export const WORKER_FILE = 'audit-verify-worker.js';
 
 /** At most this many batches (≈ 0.7 MB each) read ahead of the worker, which bounds memory while it starts. */
@@ -26,10 +28,12 @@ const AHEAD = 32;
 const STALL_MS = 20_000;
 const WAIT_SLICE_MS = 100;
 
-/** The worker built next to the running bundle; null when running from the sources (no build beside them). */
-export function builtWorkerScript(): URL | null {
-  const url = new URL(`./${WORKER_FILE}`, import.meta.url);
-  return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : null;
+/**
+ * The worker built next to the running bundle (unpacked from app.asar when packaged,
+ * workers/unpacked-path.ts); null when running from the sources (no build beside them).
+ */
+export function builtWorkerScript(base: string = import.meta.url): URL | null {
+  return builtWorkerUrl(WORKER_FILE, base);
 }
 
 // The worker module is loaded by this small CommonJS script so that a module that cannot be loaded

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { builtWorkerUrl } from '../workers/unpacked-path';
 import { deriveKey, wipe, type KdfParams } from './sodium';
 
 /**
@@ -11,7 +11,8 @@ import { deriveKey, wipe, type KdfParams } from './sodium';
  *
  * Where the worker comes from:
  *  - built: `kdf-worker.js` next to the running bundle (scripts/build.mjs puts one beside the
- *    Electron main bundle and one beside the evaluation-mode bundle);
+ *    Electron main bundle and one beside the evaluation-mode bundle); in the packaged app, the copy
+ *    electron-builder unpacks to `app.asar.unpacked` (workers/unpacked-path.ts);
  *  - from the sources (vitest, a checkout without a build): kdf-worker.ts bundled now, in memory,
  *    with esbuild (a development dependency, present wherever the sources run) and run as an eval
  *    worker. Nothing is written to disk.
@@ -26,10 +27,9 @@ export const KDF_WORKER_FILE = 'kdf-worker.js';
 
 export type KdfWorkerSource = { kind: 'file'; url: URL } | { kind: 'eval'; code: string };
 
-/** The worker built next to the running bundle; null when running from the sources. */
+/** The worker built next to the running bundle (unpacked from app.asar when packaged); null when running from the sources. */
 export function builtKdfWorker(base: string = import.meta.url): URL | null {
-  const url = new URL(`./${KDF_WORKER_FILE}`, base);
-  return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : null;
+  return builtWorkerUrl(KDF_WORKER_FILE, base);
 }
 
 let fromSources: Promise<string | null> | null = null;

@@ -1,19 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { WORKER_FILE } from '../../../main/audit/verify-worker-client';
+import { KDF_WORKER_FILE } from '../../../main/crypto/kdf-worker-client';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const require = createRequire(import.meta.url);
 // js-yaml is the parser electron-builder itself reads this file with (a dependency of app-builder-lib);
 // it ships no types here, hence the explicit shape.
 const yaml = require('js-yaml') as { load: (text: string) => unknown };
+// electron-builder's own matcher for `files`/`asarUnpack` patterns (app-builder-lib/out/fileMatcher.js,
+// no types shipped for it): asarUnpack is judged the way packaging will judge it, not by a lookalike.
+type FileFilter = (file: string, stat: Stats) => boolean;
+const { getFileMatchers } = require('app-builder-lib/out/fileMatcher') as {
+  getFileMatchers: (config: object, name: string, destination: string, options: object) => { createFilter: () => FileFilter }[] | null;
+};
 
 type Config = {
   appId?: string;
   productName?: string;
   files?: string[];
   asar?: boolean;
+  asarUnpack?: string[];
   npmRebuild?: boolean;
   electronFuses?: Record<string, boolean>;
   linux?: { target?: string[] };
@@ -68,5 +77,41 @@ describe('electron-builder.yml', () => {
     expect(config.linux?.target?.length).toBeGreaterThan(0);
     expect(config.mac?.target?.length).toBeGreaterThan(0);
     expect(config.win?.target?.length).toBeGreaterThan(0);
+  });
+
+  describe('asarUnpack (worker threads start from real files, main/workers/unpacked-path.ts)', () => {
+    const APP = join(ROOT, 'dist', 'main', 'app');
+    const unpacks = (): FileFilter => {
+      const matchers = getFileMatchers(config, 'asarUnpack', join(ROOT, 'release', 'app'), { macroExpander: (s: string) => s, customBuildOptions: {}, globalOutDir: join(ROOT, 'release'), defaultSrc: ROOT });
+      const matcher = matchers?.[0];
+      if (matcher === undefined) throw new Error('electron-builder.yml has no asarUnpack');
+      return matcher.createFilter();
+    };
+    const unpacked = (rel: string) => unpacks()(join(ROOT, rel), statSync(join(ROOT, rel)));
+
+    it('is a list of plain file patterns', () => {
+      expect(Array.isArray(config.asarUnpack)).toBe(true);
+      for (const p of config.asarUnpack ?? []) expect(typeof p, String(p)).toBe('string');
+    });
+
+    it('unpacks every worker the build puts beside the Electron main bundle, and the package.json that types them (`npm run build` first)', () => {
+      if (!existsSync(join(APP, 'main.js'))) throw new Error('dist/main/app is missing: run `npm run build` first');
+      const built = readdirSync(APP);
+      // The files the clients look for are what the build makes.
+      expect(built).toEqual(expect.arrayContaining([KDF_WORKER_FILE, WORKER_FILE, 'package.json']));
+      expect(JSON.parse(readFileSync(join(APP, 'package.json'), 'utf8'))).toEqual({ type: 'module' });
+      // Anything else the build adds there is a worker or its package.json: it must be unpacked, or a
+      // new worker would ship where it cannot start.
+      const stays = ['main.js', 'preload.cjs'];
+      for (const f of built.filter((name) => !stays.includes(name))) expect(unpacked(`dist/main/app/${f}`), f).toBe(true);
+      for (const f of stays) expect(unpacked(`dist/main/app/${f}`), f).toBe(false);
+    });
+
+    it('leaves everything else in the archive (integrity-checked)', () => {
+      for (const rel of ['package.json', 'policies', 'dist/renderer/index.html', 'dist/main/eval.js', 'dist/cli/entente.js']) {
+        if (existsSync(join(ROOT, rel))) expect(unpacked(rel), rel).toBe(false);
+      }
+      for (const p of config.asarUnpack ?? []) expect(p, p).toMatch(/^dist\/main\/app\/[\w.-]+$/);
+    });
   });
 });
