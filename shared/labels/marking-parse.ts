@@ -1,14 +1,18 @@
 import { EntenteError } from '../errors';
 import { normalizeCategories, type CategoryRef, type Clearance, type Label, type MarkingLocation, type Policy } from './model';
+import { parseCategories, visibleOf, type CatParse } from './marking-parse-categories';
 import { renderLabelMarking } from './marking-render';
-import { markingTables, type CategoryText, type MarkingTables } from './marking-tables';
+import { appendCategories, markingTables, type CategoryText, type MarkingTables } from './marking-tables';
 import { refKey } from './policy-view';
 import { describeCategory, validateLabel } from './validate';
 
 /**
  * Marking → label, the exact inverse of renderLabelMarking: a label is returned only if rendering it
- * gives back exactly the text, it is valid under the policy, and no other valid label renders to the
- * same text. Anything else is an error naming the problem (the unknown token, or what is ambiguous).
+ * gives back the text — exactly, except that the values inside one list (REL TO FRA, DEU) may be typed
+ * in any order (marking-parse-categories.ts) — it is valid under the policy, and no other valid label
+ * reads from the same text. Anything else is an error naming the problem (the unknown token, the
+ * value named twice or out of place, or what is ambiguous). parse(render(label)) == label; render(parse(text)) is the
+ * text in the policy's order.
  *
  * Some SPIFs hide values from markings (noNameDisplay): NATO's Context and "Releasable" values, for
  * instance. A marking cannot say whether such values are present, so when more than one choice of
@@ -23,78 +27,53 @@ export interface ParseOptions {
 
 const MAX_HIDDEN_SEARCH = 1 << 14;
 
-interface Visible {
-  cats: CategoryText[];
-}
+const WORD_SEPARATOR = /[\s,/|{}[\]]/;
 
-interface CatParse {
-  solutions: number[][];
-  furthest: number;
-}
-
-/** All ways (at most two: that is enough to call it ambiguous) the category part can be read. */
-function parseCategories(t: MarkingTables, body: string, start: number, headEmpty: boolean, vis: Visible): CatParse {
-  const V = vis.cats;
-  const dead = new Set<string>();
-  const solutions: number[][] = [];
-  const path: number[] = [];
-  let furthest = start;
-  const go = (pos: number, k: number, tag: number): boolean => {
-    if (solutions.length >= 2) return true;
-    const key = `${pos},${k},${tag}`;
-    if (dead.has(key)) return false;
-    if (pos > furthest) furthest = pos;
-    let found = false;
-    const tryStep = (s: string, j: number, nextTag: number): void => {
-      if (!body.startsWith(s, pos)) return;
-      path.push(j);
-      if (go(pos + s.length, j + 1, nextTag)) found = true;
-      path.pop();
-    };
-    if (tag >= 0) {
-      const tt = t.tags[tag];
-      if (!tt) return false;
-      for (let j = k; j < V.length && V[j]?.tagIndex === tag; j++) tryStep(tt.separator + (V[j] as CategoryText).phrase, j, tag);
-      if (body.startsWith(tt.suffix, pos)) {
-        let k2 = k;
-        while (k2 < V.length && V[k2]?.tagIndex === tag) k2++;
-        if (go(pos + tt.suffix.length, k2, -1)) found = true;
-      }
-    } else {
-      if (pos === body.length) {
-        solutions.push([...path]);
-        return true;
-      }
-      const lead = headEmpty && path.length === 0 ? '' : t.separator;
-      for (let j = k; j < V.length; j++) {
-        const c = V[j] as CategoryText;
-        const tt = t.tags[c.tagIndex];
-        if (tt) tryStep(lead + tt.prefix + c.phrase, j, c.tagIndex);
-      }
-    }
-    if (!found) dead.add(key);
-    return found;
-  };
-  go(start, 0, -1);
-  return { solutions, furthest };
-}
-
-/** The whole word around the point where reading stopped (a prefix of it may have matched). */
-function tokenAt(text: string, pos: number): string {
-  const sep = /[\s,/|{}[\]]/;
+/** The whole word around the point where reading stopped (a prefix of it may have matched), and where it starts. */
+function wordAt(text: string, pos: number): { start: number; word: string } {
   let start = Math.min(pos, text.length);
-  if (start < text.length && sep.test(text[start] as string)) start++;
-  else while (start > 0 && !sep.test(text[start - 1] as string)) start--;
-  while (start < text.length && sep.test(text[start] as string)) start++;
+  if (start < text.length && WORD_SEPARATOR.test(text[start] as string)) start++;
+  else while (start > 0 && !WORD_SEPARATOR.test(text[start - 1] as string)) start--;
+  while (start < text.length && WORD_SEPARATOR.test(text[start] as string)) start++;
   let end = start;
-  while (end < text.length && !sep.test(text[end] as string)) end++;
-  return text.slice(start, end) || '(end of marking)';
+  while (end < text.length && !WORD_SEPARATOR.test(text[end] as string)) end++;
+  return { start, word: text.slice(start, end) };
 }
 
 const unknownToken = (text: string, pos: number): EntenteError =>
-  new EntenteError('marking_unknown_token', `unknown marking token "${tokenAt(text, pos)}" at offset ${pos}`);
+  new EntenteError('marking_unknown_token', `unknown marking token "${wordAt(text, pos).word || '(end of marking)'}" at offset ${pos}`);
 
-const visibleOf = (t: MarkingTables): Visible => ({ cats: t.categories.filter((c) => c.phrase !== '') });
+/**
+ * Reading stopped at `pos`, in the lists after the head. A word the policy does not know is named as
+ * unknown. A value it does know is misplaced there (in another list, lists out of the policy's order, a
+ * prefix or separator missing): calling it unknown would send the officer looking for the wrong
+ * mistake, so the error says what it is instead.
+ */
+function stuckAt(t: MarkingTables, policy: Policy, text: string, pos: number): EntenteError {
+  const { start } = wordAt(text, pos);
+  const ends = (i: number): boolean => i >= text.length || WORD_SEPARATOR.test(text[i] as string);
+  const known = t.categories
+    .filter((c) => c.phrase !== '' && text.startsWith(c.phrase, start) && ends(start + c.phrase.length))
+    .sort((a, b) => b.phrase.length - a.phrase.length)[0];
+  if (known === undefined) return unknownToken(text, pos);
+  const shown = t.view.tags.filter((g) => t.categories.some((c) => c.tagIndex === g.index && c.phrase !== ''));
+  const order = [...new Set(shown.map((g) => g.tagSet.name))].join(', ');
+  const owner = t.view.tags[known.tagIndex]?.tagSet.name ?? 'a category';
+  return new EntenteError('label_malformed', `cannot read "${known.phrase}" (a value of ${owner}) at offset ${start}: ${policy.name} writes its lists in the order ${order}, with the prefixes and separators it renders`);
+}
+
+/**
+ * A marking whose only readings name a value twice in one list (CatParse.duplicate). Coded
+ * label_malformed: no label has a value twice, so the text is the marking of none; saying "unknown
+ * token" of a value the policy knows would send the officer looking for the wrong mistake.
+ */
+function repeated(t: MarkingTables, offset: number, dup: NonNullable<CatParse['duplicate']>): EntenteError {
+  const tagSet = t.view.tags[dup.value.tagIndex]?.tagSet.name ?? 'its category';
+  return new EntenteError('label_malformed', `the marking names ${dup.value.phrase} twice (${tagSet}, again at offset ${offset + dup.pos}); write each value once`);
+}
+
+const tooManyReadings = (): EntenteError =>
+  new EntenteError('marking_ambiguous', 'the marking can be read in too many ways to tell which values it names; write it as the policy renders it');
 
 export function parseLabelMarking(policy: Policy, text: string, opts: ParseOptions = {}): Label {
   const lang = opts.lang ?? '';
@@ -107,7 +86,11 @@ export function parseLabelMarking(policy: Policy, text: string, opts: ParseOptio
   const vis = visibleOf(t);
   const replacers = t.categories.filter((c) => c.replace !== undefined);
   let furthest = 0;
-  const bases: { cls: number; cats: number[] }[] = [];
+  /** Whether reading stopped furthest inside the lists (after a head that matched), not in the head. */
+  let stoppedInList = false;
+  let duplicate: CatParse['duplicate'] = null;
+  /** Each reading: its classification, values, and its marking in the policy's order (the text's own when typed so). */
+  const bases: { cls: number; cats: number[]; canonical: string }[] = [];
   for (const cls of t.classes.values()) {
     const slots: { text: string; cat: number | null }[] =
       t.policyReplace !== undefined ? [{ text: t.policyReplace, cat: null }]
@@ -117,29 +100,47 @@ export function parseLabelMarking(policy: Policy, text: string, opts: ParseOptio
       for (const suppressed of [false, true]) {
         const head = suppressed ? slot.text : slot.text + (slot.text !== '' ? t.separator : '') + cls.phrase;
         if (!body.startsWith(head)) {
-          if (body.startsWith(slot.text)) furthest = Math.max(furthest, slot.text.length);
+          // Where the text leaves this head is where an unknown word in it is ("NATO ULTRA": ULTRA).
+          let common = 0;
+          while (common < head.length && body[common] === head[common]) common++;
+          if (common > furthest) {
+            furthest = common;
+            stoppedInList = false;
+          }
           continue;
         }
         const parsed = parseCategories(t, body, head.length, head === '', vis);
-        furthest = Math.max(furthest, parsed.furthest);
+        if (parsed.truncated) throw tooManyReadings();
+        // An empty head (its classification name suppressed) that read nothing is no sign the text is a list.
+        if (parsed.furthest >= furthest && (head !== '' || parsed.furthest > 0)) {
+          furthest = parsed.furthest;
+          stoppedInList = true;
+        }
+        duplicate ??= parsed.duplicate;
         for (const sol of parsed.solutions) {
-          const cats = sol.map((j) => (vis.cats[j] as CategoryText).index);
-          if (slot.cat !== null) cats.push(slot.cat);
-          bases.push({ cls: cls.lacv, cats });
+          const shown = sol.map((j) => (vis.cats[j] as CategoryText).index);
+          const canonical = t.prefix + appendCategories(t, head, shown) + t.suffix;
+          bases.push({ cls: cls.lacv, cats: slot.cat === null ? shown : [...shown, slot.cat], canonical });
         }
       }
     }
   }
-  if (bases.length === 0) throw unknownToken(text, t.prefix.length + furthest);
+  const unreadable = (): EntenteError => {
+    if (duplicate !== null) return repeated(t, t.prefix.length, duplicate);
+    return stoppedInList ? stuckAt(t, policy, text, t.prefix.length + furthest) : unknownToken(text, t.prefix.length + furthest);
+  };
+  if (bases.length === 0) throw unreadable();
   const view = t.view;
   const found = new Map<string, Label>();
   let invalid: Label | undefined;
-  const consider = (cls: number, indices: Iterable<number>): void => {
+  // A label is the reading's when it renders to the reading's marking in the policy's order: the text
+  // itself, or the text with the values of its lists put back in that order.
+  const consider = (cls: number, indices: Iterable<number>, canonical: string): void => {
     const cats = normalizeCategories([...new Set(indices)].map((i) => (view.categories[i] as (typeof view.categories)[number]).ref));
     const label: Label = { policyId: policy.id, classification: cls, categories: cats };
     const key = `${cls}|${cats.map(refKey).join(',')}`;
     if (found.has(key)) return;
-    if (renderLabelMarking(policy, label, { lang, location }) !== text) return;
+    if (renderLabelMarking(policy, label, { lang, location }) !== canonical) return;
     if (!validateLabel(policy, label).valid) {
       invalid ??= label;
       return;
@@ -156,7 +157,7 @@ export function parseLabelMarking(policy: Policy, text: string, opts: ParseOptio
       });
       // The caller fixed the hidden values: a reading that needs another hidden one is not it.
       if (base.cats.some((i) => hiddenPool.some((h) => h.index === i) && !extra.includes(i))) continue;
-      consider(base.cls, [...base.cats, ...extra]);
+      consider(base.cls, [...base.cats, ...extra], base.canonical);
       continue;
     }
     const excluded = (c: CategoryText): boolean => view.categories[c.index]?.category.excludedClasses.includes(base.cls) ?? false;
@@ -167,7 +168,7 @@ export function parseLabelMarking(policy: Policy, text: string, opts: ParseOptio
     }
     for (let mask = 0; mask < combos && found.size < 2; mask++) {
       const extra = pool.filter((_, i) => (mask & (1 << i)) !== 0);
-      consider(base.cls, [...base.cats, ...extra]);
+      consider(base.cls, [...base.cats, ...extra], base.canonical);
     }
     if (found.size >= 2) break;
   }
@@ -175,7 +176,7 @@ export function parseLabelMarking(policy: Policy, text: string, opts: ParseOptio
   if (labels.length === 1) return labels[0] as Label;
   if (labels.length === 0) {
     if (invalid) throw new EntenteError('label_invalid', `the marking names a label that is not valid under ${policy.name}: ${validateLabel(policy, invalid).reasons.map((r) => r.message).join('; ')}`);
-    throw unknownToken(text, t.prefix.length + furthest);
+    throw unreadable();
   }
   throw ambiguity(policy, labels[0] as Label, labels[1] as Label);
 }
@@ -215,7 +216,8 @@ export function parseClearanceMarking(policy: Policy, text: string, opts: { lang
     pos += (hit[0] as string).length + 1;
   }
   const parsed = parseCategories(t, body, close + 1, false, visibleOf(t));
-  if (parsed.solutions.length === 0) throw unknownToken(text, t.prefix.length + parsed.furthest);
+  if (parsed.truncated) throw tooManyReadings();
+  if (parsed.solutions.length === 0) throw parsed.duplicate !== null ? repeated(t, t.prefix.length, parsed.duplicate) : stuckAt(t, policy, text, t.prefix.length + parsed.furthest);
   if (parsed.solutions.length > 1) throw new EntenteError('marking_ambiguous', 'the categories of this clearance marking can be read in more than one way');
   const vis = visibleOf(t);
   const cats = (parsed.solutions[0] as number[]).map((j) => t.view.categories[(vis.cats[j] as CategoryText).index]?.ref as CategoryRef);
