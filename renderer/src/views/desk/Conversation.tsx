@@ -1,13 +1,15 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { EntenteApi } from '../../../../shared/api/contract';
-import type { z } from 'zod';
-import type { ChannelSummary, NoteMeta, PageCursor } from '../../../../shared/api/notes-schemas';
+import type { ChannelSummary } from '../../../../shared/api/notes-schemas';
 import type { Label } from '../../../../shared/labels/model';
 import { protectedNote } from './levels';
+import { LOOKAHEAD, ROW_ESTIMATE, rowCount, tailRows } from './note-paging';
 import { NoteCard, RedactionCard, type BodyCache } from './NoteCard';
+import { NotePlaceholder } from './ConversationPlaceholder';
 import type { Display } from './use-display';
+import { useNotePages } from './use-note-pages';
 
 interface Props {
   api: EntenteApi;
@@ -22,110 +24,94 @@ interface Props {
   onError: (err: unknown) => void;
 }
 
-const FIRST_PAGE = 100;
-const MORE = 200;
-
-type Cursor = z.infer<typeof PageCursor>;
-
-/** Merges a fresh newest page into what is loaded: new notes first, newer metadata (read, delivery) in place. */
-function mergeNewest(held: NoteMeta[], fresh: NoteMeta[]): NoteMeta[] {
-  const byId = new Map(fresh.map((n) => [n.noteId, n]));
-  const known = new Set(held.map((n) => n.noteId));
-  const added = fresh.filter((n) => !known.has(n.noteId));
-  return [...added, ...held.map((n) => byId.get(n.noteId) ?? n)];
+/** Within this many pixels of the top, the view follows the newest note as new ones arrive. */
+const PIN_SLACK = 8;
+/** Where the officer is reading: a note by its id, or a placeholder by its index, and how far into it. */
+interface Anchor {
+  index: number;
+  key: string | null;
+  offset: number;
 }
 
+/** Rows drawn beyond the screen on either side. */
+const OVERSCAN = 4;
+
 /**
- * The notes of one channel, newest first, in a virtualized list: only the rows on screen exist in the
- * DOM, and only their bodies are asked of main. Pages load as the officer scrolls towards older notes.
+ * The notes of one channel, newest first at the top, in a virtualized list sized to the whole channel:
+ * the notes not loaded yet are placeholder rows, so the scrollbar says where the officer is in the
+ * channel. Only the rows on screen exist in the DOM, and only their bodies are asked of main; the
+ * older pages load as the officer scrolls (or drags the scrollbar) into them.
  */
 export function Conversation({ api, channel, display, focused, tick, onShownLabels, onError }: Props) {
   const { t } = useTranslation();
-  const [notes, setNotes] = useState<NoteMeta[]>([]);
-  const [total, setTotal] = useState(0);
-  const [next, setNext] = useState<Cursor | null>(null);
-  const [loaded, setLoaded] = useState(false);
-  const loading = useRef(false);
+  const { notes, total, next, ready, older, head, want, retry } = useNotePages(api, channel.channelId, tick, onError);
   const scroller = useRef<HTMLDivElement>(null);
   // A new display context means main must be asked again for every body.
   const cache = useMemo<BodyCache>(() => new Map(), [display.version, channel.channelId]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  useEffect(() => {
-    let live = true;
-    setNotes([]);
-    setLoaded(false);
-    loading.current = true;
-    api['notes.page']({ channelId: channel.channelId, limit: FIRST_PAGE })
-      .then((page) => {
-        if (!live) return;
-        setNotes(page.notes);
-        setNext(page.next);
-        setTotal(page.total);
-        setLoaded(true);
-      })
-      .catch((err: unknown) => live && onError(err))
-      .finally(() => (loading.current = false));
-    return () => {
-      live = false;
-    };
-  }, [api, channel.channelId, onError]);
-
-  useEffect(() => {
-    if (tick === 0) return;
-    let live = true;
-    api['notes.page']({ channelId: channel.channelId, limit: 50 })
-      .then((page) => {
-        if (!live) return;
-        setNotes((held) => mergeNewest(held, page.notes));
-        setTotal(page.total);
-      })
-      .catch((err: unknown) => live && onError(err));
-    return () => {
-      live = false;
-    };
-  }, [api, channel.channelId, tick, onError]);
-
-  const loadOlder = useCallback(() => {
-    if (loading.current || next === null) return;
-    loading.current = true;
-    api['notes.page']({ channelId: channel.channelId, limit: MORE, before: next })
-      .then((page) => {
-        setNotes((held) => {
-          const known = new Set(held.map((n) => n.noteId));
-          return [...held, ...page.notes.filter((n) => !known.has(n.noteId))];
-        });
-        setNext(page.next);
-        setTotal(page.total);
-      })
-      .catch(onError)
-      .finally(() => (loading.current = false));
-  }, [api, channel.channelId, next, onError]);
-
-  // Stable between renders: a new key function makes the virtualizer re-measure all 100,000 rows.
-  const itemKey = useCallback((i: number) => notes[i]?.noteId ?? `pending-${i}`, [notes]);
-  const estimate = useCallback(() => 132, []);
+  // The virtualizer holds the loaded notes, then one row, the tail, for every note not loaded yet:
+  // it lays its rows out again from each newly measured one to the last, so 100,000 rows of their
+  // own would cost a pass over all of them per frame. The tail's placeholders are drawn here, each
+  // ROW_ESTIMATE high, so a note's place in the list is the same loaded or not.
+  const rows = rowCount(notes.length, total, next);
+  const tail = rows - notes.length;
+  const count = notes.length + (tail > 0 ? 1 : 0);
+  // Stable between renders but for the notes: a new key function lays every row out again. A loaded
+  // note is keyed by its id, so its measured height follows it when newer notes arrive above it.
+  const itemKey = useCallback((i: number) => notes[i]?.noteId ?? `tail:${tail}`, [notes, tail]);
+  const estimate = useCallback((i: number) => (i < notes.length ? ROW_ESTIMATE : tail * ROW_ESTIMATE), [notes.length, tail]);
   const scrollElement = useCallback(() => scroller.current, []);
-  // Rows for the notes loaded, and one for the next page while there is one: rows vary in height and
-  // each newly measured row re-lays out every row after it, so 100,000 placeholder rows would cost
-  // a full pass per frame. The heading gives the channel's total.
-  const count = notes.length + (next === null ? 0 : 1);
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: scrollElement,
     estimateSize: estimate,
-    overscan: 4,
+    overscan: OVERSCAN,
     getItemKey: itemKey,
   });
   const items = virtualizer.getVirtualItems();
-  const wantsOlder = items.some((it) => it.index >= notes.length);
+  const scrollOffset = virtualizer.scrollOffset ?? 0;
+  const tailItem = items.find((it) => it.index >= notes.length);
+  const pending = tailItem === undefined ? null : tailRows({ offset: scrollOffset, height: virtualizer.scrollRect?.height ?? 0 }, { start: tailItem.start, loaded: notes.length, rows: tail }, OVERSCAN);
+  const noteItems = tailItem === undefined ? items : items.filter((it) => it !== tailItem);
+  const last = pending?.last ?? noteItems.at(-1)?.index ?? -1;
   useEffect(() => {
-    if (wantsOlder) loadOlder();
-  }, [wantsOlder, loadOlder]);
+    if (last >= 0) want(last + LOOKAHEAD);
+  }, [last, want, notes.length]);
+
+  // New notes at the top: followed when the view was at the top, else what is read stays in place.
+  // The place is taken after each commit, and given back after the commit that added notes above it.
+  const firstNote = noteItems.find((it) => it.end > scrollOffset);
+  const here: Anchor | null =
+    scrollOffset <= PIN_SLACK
+      ? null
+      : firstNote !== undefined
+        ? { index: firstNote.index, key: notes[firstNote.index]?.noteId ?? null, offset: scrollOffset - firstNote.start }
+        : tailItem !== undefined
+          ? { index: notes.length + Math.floor((scrollOffset - tailItem.start) / ROW_ESTIMATE), key: null, offset: (scrollOffset - tailItem.start) % ROW_ESTIMATE }
+          : null;
+  const anchor = useRef<Anchor | null>(null);
+  const seenHead = useRef(head.changes);
+  useLayoutEffect(() => {
+    if (seenHead.current === head.changes) {
+      anchor.current = here;
+      return;
+    }
+    seenHead.current = head.changes;
+    const held = anchor.current;
+    anchor.current = null;
+    if (held === null) return;
+    const index = held.key !== null ? notes.findIndex((n) => n.noteId === held.key) : head.added > 0 ? held.index + head.added : -1;
+    if (index < 0) return;
+    // A note's own row, or its place in the tail (the tail's placeholders are ROW_ESTIMATE each).
+    const row = Math.min(index, notes.length);
+    const start = virtualizer.measurementsCache[row]?.start;
+    if (start !== undefined) virtualizer.scrollToOffset(start + (index - row) * ROW_ESTIMATE + held.offset);
+  });
 
   // The banner follows what is drawn in full: notes on screen the viewer may see. Only the distinct
   // labels count, so scrolling among notes of the same labels does not redraw the desktop.
   const shown = new Set(
-    items.flatMap((it) => {
+    noteItems.flatMap((it) => {
       const n = notes[it.index];
       return n !== undefined && display.decide(n).show ? [JSON.stringify(n.label)] : [];
     }),
@@ -137,25 +123,25 @@ export function Conversation({ api, channel, display, focused, tick, onShownLabe
   // Gone from the screen: nothing of it counts for the banner any more.
   useEffect(() => () => onShownLabels([]), [onShownLabels]);
 
+  const placeholders: number[] = [];
+  for (let i = pending?.first ?? 0; pending !== null && i <= pending.last; i++) placeholders.push(i);
+  const tailStart = tailItem?.start ?? 0;
+
   return (
     <section className="conversation" aria-labelledby="conversation-title">
       <h3 id="conversation-title">
         {t('desk.conversation.title', { name: channel.name })} <span className="muted">({t('desk.conversation.count', { count: total })})</span>
       </h3>
-      {loaded && total === 0 && <p>{t('desk.conversation.empty')}</p>}
-      {!loaded && <p aria-busy="true">{t('desk.conversation.loading')}</p>}
-      <div ref={scroller} className="note-list" role="region" aria-label={t('desk.conversation.title', { name: channel.name })} tabIndex={0} data-testid="note-list">
+      {ready && total === 0 && notes.length === 0 && <p>{t('desk.conversation.empty')}</p>}
+      {!ready && <p aria-busy="true">{t('desk.conversation.loading')}</p>}
+      <div ref={scroller} className="note-list" role="region" aria-label={t('desk.conversation.title', { name: channel.name })} aria-busy={older === 'loading' || undefined} tabIndex={0} data-testid="note-list">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((it) => {
-            const n = notes[it.index];
-            const decision = n === undefined ? null : display.decide(n);
+          {noteItems.map((it) => {
+            const n = notes[it.index]!;
+            const decision = display.decide(n);
             return (
               <div key={it.key} data-index={it.index} ref={virtualizer.measureElement} className="note-row" style={{ transform: `translateY(${it.start}px)` }}>
-                {n === undefined || decision === null ? (
-                  <p className="note pending" aria-busy="true">
-                    {t('desk.conversation.loading')}
-                  </p>
-                ) : decision.show ? (
+                {decision.show ? (
                   <NoteCard api={api} note={n} cache={cache} protect={protectedNote(display, n)} blurred={!focused && protectedNote(display, n)} />
                 ) : (
                   <RedactionCard note={n} reasons={decision.reasons} />
@@ -163,6 +149,12 @@ export function Conversation({ api, channel, display, focused, tick, onShownLabe
               </div>
             );
           })}
+          {placeholders.map((index) => (
+            // Not measured: a placeholder keeps the estimated height, so the rows after it do not move.
+            <div key={`pending:${index}`} data-pending-index={index} className="note-row" style={{ transform: `translateY(${tailStart + (index - notes.length) * ROW_ESTIMATE}px)`, height: ROW_ESTIMATE }}>
+              <NotePlaceholder index={index} total={rows} failed={older === 'failed'} onRetry={retry} />
+            </div>
+          ))}
         </div>
       </div>
     </section>
