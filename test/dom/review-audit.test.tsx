@@ -151,9 +151,13 @@ describe('AuditView', () => {
   it('draws the chart as a named SVG with the same figures in a table', async () => {
     const { api } = fakeApi(history(40));
     renderIn(<AuditView api={api} />);
-    const chart = await screen.findByTestId('audit-chart');
+    // The history's days are in March; the chart shows the filter's range, every day of it.
+    fireEvent.change(await screen.findByTestId('audit-from'), { target: { value: '2026-03-01' } });
+    fireEvent.change(screen.getByTestId('audit-to'), { target: { value: '2026-03-02' } });
+    fireEvent.submit(screen.getByTestId('audit-filters'));
+    await waitFor(() => expect(screen.getByTestId('audit-chart').querySelectorAll('rect').length).toBe(2));
+    const chart = screen.getByTestId('audit-chart');
     expect(chart.querySelector('svg[role="img"] title')?.textContent).toBe(en.review.audit.chartTitle);
-    expect(chart.querySelectorAll('rect').length).toBe(2);
     const rows = [...screen.getByTestId('audit-chart-table').querySelectorAll('tbody tr')].map((r) => r.textContent);
     expect(rows).toEqual(['2026-03-0130030', '2026-03-0201010']);
     expect(chart.textContent).toContain('NATO SECRET');

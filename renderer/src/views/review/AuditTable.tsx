@@ -112,7 +112,7 @@ export function AuditTable({ api, filters, total }: Props) {
         <div role="rowgroup" className="audit-head">
           <div role="row" aria-rowindex={1} className="audit-grid">
             {columns.map((c) => (
-              <span role="columnheader" key={c}>
+              <span role="columnheader" key={c} title={t(`review.audit.col.${c}`)}>
                 {t(`review.audit.col.${c}`)}
               </span>
             ))}

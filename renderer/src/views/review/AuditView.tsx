@@ -107,7 +107,7 @@ export function AuditView({ api }: AuditViewProps) {
         )}
       </section>
       <AuditFiltersForm value={filters} levels={levels} onApply={setFilters} />
-      {counts !== null && <AuditChart days={counts.days} />}
+      {counts !== null && <AuditChart days={counts.days} from={filters.from} to={filters.to} />}
       <AuditTable api={api} filters={filters} total={total} />
     </section>
   );
