@@ -136,6 +136,9 @@ describe('two officers of two agencies exchange notes through the desktop', () =
   it('Jonas’s notifications carry a note’s words only up to the level he set', async () => {
     const [camille, jonas] = officers as [Officer, Officer];
     const jp = jonas.page;
+    // The first test's arrivals were announced too ("2 new notes"): clear them so only these count.
+    for (const dismiss of await jp.getByTestId('toast').getByRole('button', { name: 'Dismiss' }).all()) await dismiss.click().catch(() => undefined);
+    await expect.poll(() => jp.getByTestId('toast').count(), { timeout: 15_000 }).toBe(0);
     await jp.getByTestId('nav-settings').click();
     await jp.getByTestId('settings-notification').selectOption(`${NATO}#1`);
     await expect.poll(() => jp.getByTestId('settings-notification').inputValue()).toBe(`${NATO}#1`);
@@ -152,7 +155,7 @@ describe('two officers of two agencies exchange notes through the desktop', () =
 
     await compose(camille.page, 2, NOTIFIED[2]);
     await send(camille.page);
-    const hidden = jp.locator('[data-testid="toast"][data-content="hidden"]');
+    const hidden = jp.locator('[data-testid="toast"][data-content="hidden"]', { hasText: 'Open Entente to read it.' });
     await hidden.first().waitFor({ timeout: 30_000 });
     expect(await hidden.first().textContent()).toContain('New note');
     expect(await jp.getByTestId('toasts').textContent()).not.toContain(NOTIFIED[2]);
