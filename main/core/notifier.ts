@@ -93,7 +93,8 @@ export class Notifier {
     if (!notificationMayCarry(note.label, level, viewer.decide(note.label), viewer.policyOf)) return null;
     const sender = new Names(this.#s.ctx).officer(note.sender);
     const content: NotificationContent = {
-      sender: `${sender.name ?? sender.officerId} (${sender.agencyName ?? sender.agency})`.slice(0, 200),
+      // As the conversation names a sender: "Camille Martin, Service de liaison".
+      sender: `${sender.name ?? sender.officerId}, ${sender.agencyName ?? sender.agency}`.slice(0, 200),
       channel: (this.#s.ctx.notes.channel(note.channelId)?.name ?? '').slice(0, 200),
       marking: new Markings(viewer).of(note.label, note.labelJson).marking,
       excerpt: excerptOf(note.body),
