@@ -2,8 +2,9 @@ import { EntenteError } from '../shared/errors';
 import type { Profile } from '../main/identity/profile';
 import { createMessagingContext, type MessagingContext } from '../main/messaging/context';
 import { SyncSession } from '../main/messaging/sync';
-import { parseLabelMarking, type Label, type Policy, type PolicyRegistry } from '../main/policy';
+import type { PolicyRegistry } from '../main/policy';
 import { UsageError } from './command';
+import { readMarking, type MarkingAdvice, type MarkingReading } from './marking';
 import { requiredString } from './options';
 import { passphraseFileOption } from './passphrase';
 import { shippedPolicyTexts } from './policies';
@@ -64,22 +65,11 @@ export async function flushWithin(session: SyncSession, ms = 20_000): Promise<Se
   }
 }
 
-/** Which of the profile's policies a marking belongs to: the one that reads it; two is ambiguous. */
-export function labelFromMarking(registry: PolicyRegistry, text: string, lang: string): { policy: Policy; label: Label } {
-  const read: { policy: Policy; label: Label }[] = [];
-  let firstError: EntenteError | null = null;
-  for (const policy of registry.list()) {
-    try {
-      read.push({ policy, label: parseLabelMarking(policy, text, { lang }) });
-    } catch (err) {
-      if (!(err instanceof EntenteError)) throw err;
-      firstError ??= err;
-    }
-  }
-  if (read.length === 1 && read[0] !== undefined) return read[0];
-  if (read.length > 1) throw new EntenteError('marking_ambiguous', `the marking reads under several policies (${read.map((p) => p.policy.name).join(', ')}); write it as one of them marks it`);
-  throw firstError ?? new EntenteError('label_unknown_policy', 'this profile holds no policy');
-}
+/** The officer does not choose the profile's policies per command, so an ambiguity is resolved in the text. */
+const PROFILE_ADVICE: MarkingAdvice = { ambiguous: 'write it as one of them marks it', noPolicy: 'this profile holds no policy' };
+
+/** Which of the profile's policies a marking belongs to (readMarking). */
+export const labelFromMarking = (registry: PolicyRegistry, text: string, lang: string): MarkingReading => readMarking(registry, text, lang, PROFILE_ADVICE);
 
 export const officerText = (o: { agency: string; officerId: string }): string => `${o.agency}/${o.officerId}`;
 

@@ -1,40 +1,20 @@
 import {
   decide,
   equivalentLabel,
-  parseLabelMarking,
   readClearance,
   readLabel,
   renderClearanceMarking,
   renderLabelMarking,
   validateLabel,
-  type Label,
-  type Policy,
-  type PolicyRegistry,
 } from '../../main/policy';
-import { EntenteError } from '../../shared/errors';
 import { UsageError, type Command } from '../command';
 import { readInputFile } from '../files';
+import { readMarking, type MarkingAdvice } from '../marking';
 import { langOption, optionalString, stringList } from '../options';
 import { loadPolicies } from '../policies';
 
-/** Which loaded policy a free-text marking belongs to: the one that parses it; two is ambiguous. */
-function parseMarkingAnyPolicy(registry: PolicyRegistry, text: string, lang: string): { policy: Policy; label: Label } {
-  const parsed: { policy: Policy; label: Label }[] = [];
-  let firstError: EntenteError | null = null;
-  for (const policy of registry.list()) {
-    try {
-      parsed.push({ policy, label: parseLabelMarking(policy, text, { lang }) });
-    } catch (err) {
-      if (!(err instanceof EntenteError)) throw err;
-      firstError ??= err;
-    }
-  }
-  if (parsed.length === 1 && parsed[0]) return parsed[0];
-  if (parsed.length > 1) {
-    throw new EntenteError('marking_ambiguous', `the marking reads under several policies (${parsed.map((p) => p.policy.name).join(', ')}); load only the one you mean`);
-  }
-  throw firstError ?? new EntenteError('label_unknown_policy', 'no policy is loaded');
-}
+/** The policies are the ones given with --policy, so the way out of an ambiguity is to give fewer. */
+const LOADED_ADVICE: MarkingAdvice = { ambiguous: 'load only the one you mean', noPolicy: 'no policy is loaded' };
 
 export const labelCheckCommand: Command = {
   path: ['label', 'check'],
@@ -67,7 +47,7 @@ export const labelCheckCommand: Command = {
     const registry = loadPolicies(policies);
     const read =
       marking !== undefined
-        ? { format: 'marking' as const, ...parseMarkingAnyPolicy(registry, marking, lang) }
+        ? { format: 'marking' as const, ...readMarking(registry, marking, lang, LOADED_ADVICE) }
         : (() => {
             const { format, label } = readLabel(new Uint8Array(readInputFile(labelFile as string)), registry);
             return { format, label, policy: registry.require(label.policyId) };

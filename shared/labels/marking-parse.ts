@@ -40,8 +40,20 @@ function wordAt(text: string, pos: number): { start: number; word: string } {
   return { start, word: text.slice(start, end) };
 }
 
-const unknownToken = (text: string, pos: number): EntenteError =>
-  new EntenteError('marking_unknown_token', `unknown marking token "${wordAt(text, pos).word || '(end of marking)'}" at offset ${pos}`);
+/**
+ * A marking refused at a place in its text. `offset` is how far reading got: with several policies,
+ * the one that read furthest has the refusal worth showing (cli/marking.ts).
+ */
+export class MarkingError extends EntenteError {
+  readonly offset: number;
+  constructor(code: ConstructorParameters<typeof EntenteError>[0], message: string, offset: number) {
+    super(code, message);
+    this.offset = offset;
+  }
+}
+
+const unknownToken = (text: string, pos: number): MarkingError =>
+  new MarkingError('marking_unknown_token', `unknown marking token "${wordAt(text, pos).word || '(end of marking)'}" at offset ${pos}`, pos);
 
 /**
  * Reading stopped at `pos`, in the lists after the head. A word the policy does not know is named as
@@ -59,7 +71,7 @@ function stuckAt(t: MarkingTables, policy: Policy, text: string, pos: number): E
   const shown = t.view.tags.filter((g) => t.categories.some((c) => c.tagIndex === g.index && c.phrase !== ''));
   const order = [...new Set(shown.map((g) => g.tagSet.name))].join(', ');
   const owner = t.view.tags[known.tagIndex]?.tagSet.name ?? 'a category';
-  return new EntenteError('label_malformed', `cannot read "${known.phrase}" (a value of ${owner}) at offset ${start}: ${policy.name} writes its lists in the order ${order}, with the prefixes and separators it renders`);
+  return new MarkingError('label_malformed', `cannot read "${known.phrase}" (a value of ${owner}) at offset ${start}: ${policy.name} writes its lists in the order ${order}, with the prefixes and separators it renders`, start);
 }
 
 /**
@@ -69,7 +81,7 @@ function stuckAt(t: MarkingTables, policy: Policy, text: string, pos: number): E
  */
 function repeated(t: MarkingTables, offset: number, dup: NonNullable<CatParse['duplicate']>): EntenteError {
   const tagSet = t.view.tags[dup.value.tagIndex]?.tagSet.name ?? 'its category';
-  return new EntenteError('label_malformed', `the marking names ${dup.value.phrase} twice (${tagSet}, again at offset ${offset + dup.pos}); write each value once`);
+  return new MarkingError('label_malformed', `the marking names ${dup.value.phrase} twice (${tagSet}, again at offset ${offset + dup.pos}); write each value once`, offset + dup.pos);
 }
 
 const tooManyReadings = (): EntenteError =>
@@ -211,7 +223,7 @@ export function parseClearanceMarking(policy: Policy, text: string, opts: { lang
   let pos = 0;
   while (pos < names.length) {
     const hit = [...byName.keys()].filter((n) => names.startsWith(n, pos) && (pos + n.length === names.length || names[pos + n.length] === '|'));
-    if (hit.length !== 1) throw hit.length === 0 ? unknownToken(text, t.prefix.length + 1 + pos) : new EntenteError('marking_ambiguous', `ambiguous classification at offset ${pos}`);
+    if (hit.length !== 1) throw hit.length === 0 ? unknownToken(text, t.prefix.length + 1 + pos) : new MarkingError('marking_ambiguous', `ambiguous classification at offset ${pos}`, pos);
     classes.push(byName.get(hit[0] as string) as number);
     pos += (hit[0] as string).length + 1;
   }

@@ -40,12 +40,14 @@ async function held(profile: string): Promise<{ notes: number; outbox: number; c
   }
 }
 
-async function refused(args: string[], code: string, exit = 1): Promise<void> {
+/** The one line the refusal printed, for what the caller checks beyond its code. */
+async function refused(args: string[], code: string, exit = 1): Promise<string> {
   const r = await cli(args);
   expect(r.code, r.err).toBe(exit);
   expect(r.err.split('\n')).toHaveLength(1);
   expect(r.err).toContain(exit === 1 ? `(${code})` : code);
   expect(r.out).toBe('');
+  return r.err;
 }
 
 beforeAll(async () => {
@@ -120,6 +122,16 @@ describe('entente send | channel create refuse, and change nothing', () => {
     const before = await held(alice);
     await refused(['send', '--profile', alice, '--relay', url, '--channel', channel, '--label', 'NATO SUPER SECRET', '--text', 'x'], 'marking_unknown_token');
     await refused(['send', '--profile', alice, '--relay', url, '--channel', channel, '--label', 'SECRET', '--text', 'x'], 'marking_ambiguous');
+    expect(await held(alice)).toEqual(before);
+  });
+
+  it("a marking one of the profile's policies recognises, with that policy's reason whichever policy comes first", async () => {
+    const before = await held(alice);
+    const send = (label: string, code: string) => refused(['send', '--profile', alice, '--relay', url, '--channel', channel, '--label', label, '--text', 'x'], code);
+    // The profile holds NATO first: its "unknown token" for these must not hide what EU or UK-DEMO found.
+    expect(await send('EU ULTRA', 'marking_unknown_token')).toContain('"ULTRA"');
+    expect(await send('SECRET UK EYES ONLY', 'label_malformed')).toContain('UK-DEMO writes its lists');
+    expect(await send('NATO SECRET REL TO FRA, FRA', 'label_malformed')).toContain('names FRA twice');
     expect(await held(alice)).toEqual(before);
   });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../../cli/main';
+import { readPolicyText } from '../../../cli/policies';
 import { tempDir } from '../../helpers/tmp';
 
 const SUITE = join('..', 'shared', 'conformance', 'spiffing');
@@ -119,5 +120,85 @@ describe('entente label check', () => {
     const r = await check(args);
     expect(r.code).toBe(2);
     expect(r.err.split('\n')).toHaveLength(1);
+  });
+});
+
+describe('entente label check with several --policy', () => {
+  /** The same arguments with the policies given in each order: the answer must not depend on it. */
+  async function bothOrders(a: string, b: string, marking: string) {
+    const ab = await check(['--policy', a, '--policy', b, '--marking', marking]);
+    const ba = await check(['--policy', b, '--policy', a, '--marking', marking]);
+    expect(ba).toEqual(ab);
+    return ab;
+  }
+
+  it("names the duplicate value the policy that recognised the marking found, not another policy's unknown word", async () => {
+    const r = await bothOrders('eu', 'nato', 'NATO SECRET REL TO FRA, FRA');
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err.split('\n')).toHaveLength(1);
+    expect(r.err).toContain('the marking names FRA twice');
+    expect(r.err).toContain('(label_malformed)');
+    expect(r.err).not.toContain('"NATO"');
+  });
+
+  it('names a value out of place when the policy that knows it is not the first given', async () => {
+    const r = await bothOrders('nato', 'uk', 'SECRET UK EYES ONLY');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/cannot read "UK" .* UK-DEMO writes its lists/);
+    expect(r.err).toContain('(label_malformed)');
+  });
+
+  it('names the unknown word where the policy that read furthest stopped', async () => {
+    const nato = await bothOrders('eu', 'nato', 'NATO ULTRA');
+    expect(nato.code).toBe(1);
+    expect(nato.err).toContain('unknown marking token "ULTRA"');
+    expect(nato.err).toContain('(marking_unknown_token)');
+    const eu = await bothOrders('eu', 'nato', 'EU ULTRA');
+    expect(eu.err).toContain('unknown marking token "ULTRA"');
+  });
+
+  it.each([
+    ['a word neither knows', 'BANANA SPLIT', 'BANANA'],
+    ['an empty marking', '', '(end of marking)'],
+    ['the wrong case', 'nato secret', 'nato'],
+    ['an over-long marking', 'NATO SECRET REL TO FRA, FRA'.repeat(200), 'longer than 4096'],
+  ])('still names the unknown token of a marking no policy recognises: %s', async (_what, marking, named) => {
+      const r = await bothOrders('eu', 'nato', marking);
+      expect(r.code).toBe(1);
+      expect(r.out).toBe('');
+      expect(r.err.split('\n')).toHaveLength(1);
+      expect(r.err).toContain(named);
+      expect(r.err).toContain('(marking_unknown_token)');
+  });
+
+  it.each([
+    ['NATO SECRET REL TO FRA', 'NATO', '1.3.26.1.3.1'],
+    ['EU SECRET', 'EU', '2.999.208272260.1'],
+  ])('reads a valid marking whichever order the policies are given in: %s', async (marking, name, id) => {
+    for (const order of [['eu', 'nato'], ['nato', 'eu']]) {
+      const answer = await checkJson([...order.flatMap((p) => ['--policy', p]), '--marking', marking]);
+      expect(answer).toMatchObject({ policy: { id, name }, valid: true, marking });
+    }
+  });
+
+  it('breaks a tie between two policies that read as far by policy OID, not by the order given', async () => {
+    // A twin of NATO under another OID whose "Releasable To" list has another name: both stop at the
+    // misplaced FRA, at the same offset, and say so in different words.
+    const nato = readPolicyText('nato');
+    const twin = nato.replace('<securityPolicyId name="NATO" id="1.3.26.1.3.1"/>', '<securityPolicyId name="NATO" id="1.3.26.1.3.99"/>').replace('<securityCategoryTagSet name="Releasable To"', '<securityCategoryTagSet name="Releasable Twin"');
+    expect(twin).toContain('1.3.26.1.3.99');
+    expect(twin).toContain('Releasable Twin');
+    const file = join(dir.path, 'nato-twin.xml');
+    writeFileSync(file, twin);
+    const r = await bothOrders(file, 'nato', 'NATO SECRET FRA REL TO');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('cannot read "FRA" (a value of Releasable To) at offset 12');
+  });
+
+  it('refuses a marking two of the policies read, naming both in the order given', async () => {
+    const r = await check(['--policy', 'uk', '--policy', 'fr', '--marking', 'SECRET']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('several policies (UK-DEMO, FR-DEMO); load only the one you mean (marking_ambiguous)');
   });
 });
