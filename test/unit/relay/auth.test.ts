@@ -1,31 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signKeyPair, sodiumReady } from '../../../main/crypto/sodium';
+import { describe, expect, it } from 'vitest';
+import { signKeyPair } from '../../../main/crypto/sodium';
 import { toBase64url } from '../../../main/trust/base64url';
 import { seeded } from '../../helpers/trust-fixtures';
-import { Peer, authFrame, login, makeAgency, makeCrl, makeOfficer, startTestRelay, type TestAgency, type TestOfficer, type TestRelay } from './relay-fixtures';
+import { Peer, authFrame, challenged, login, makeCrl, makeOfficer, relayCast, relayForAllTests } from './relay-fixtures';
 
-let fr: TestAgency;
-let uk: TestAgency;
-let rogue: TestAgency;
-let alice: TestOfficer;
-let t: TestRelay;
-
-beforeAll(async () => {
-  await sodiumReady();
-  fr = makeAgency('fr-dgsi', 1);
-  uk = makeAgency('uk-demo', 2);
-  rogue = makeAgency('xx-rogue', 9);
-  alice = makeOfficer(fr, 'alice', 11);
-  t = await startTestRelay([fr, uk], { limits: { authTimeoutMs: 300 } });
-});
-afterAll(async () => {
-  await t.stop();
-});
+const { fr, uk, rogue, alice } = await relayCast();
+const t = relayForAllTests([fr, uk], { limits: { authTimeoutMs: 300 } });
 
 /** Answers the challenge with `frame(nonce, relayId)` and returns the error frame and the close code. */
 async function refused(make: (nonce: string, relayId: string) => unknown): Promise<{ code: string; reason: string | undefined; closeCode: number }> {
-  const peer = await Peer.open(t.relay.wsUrl);
-  const challenge = await peer.next('challenge');
+  const { peer, challenge } = await challenged(t.relay);
   peer.send(make(challenge.nonce, challenge.relay));
   const error = await peer.next('error');
   const { code: closeCode } = await peer.closed;
@@ -81,8 +65,7 @@ describe('relay authentication', () => {
   });
 
   it('refuses a replayed login: the signature of one connection on another', async () => {
-    const first = await Peer.open(t.relay.wsUrl);
-    const challenge = await first.next('challenge');
+    const { peer: first, challenge } = await challenged(t.relay);
     const captured = authFrame(alice, challenge.nonce, challenge.relay);
     first.send(captured);
     await first.next('ready');
@@ -91,8 +74,7 @@ describe('relay authentication', () => {
   });
 
   it('uses each challenge once: a second auth on a logged-in connection is refused', async () => {
-    const peer = await Peer.open(t.relay.wsUrl);
-    const challenge = await peer.next('challenge');
+    const { peer, challenge } = await challenged(t.relay);
     peer.send(authFrame(alice, challenge.nonce, challenge.relay));
     await peer.next('ready');
     peer.send(authFrame(alice, challenge.nonce, challenge.relay));
@@ -118,8 +100,7 @@ describe('relay authentication', () => {
     const idle = await Peer.open(t.relay.wsUrl);
     expect(await idle.next('error')).toMatchObject({ code: 'relay_auth_failed', reason: 'timeout' });
     expect((await idle.closed).code).toBe(1008);
-    const eager = await Peer.open(t.relay.wsUrl);
-    await eager.next('challenge');
+    const { peer: eager } = await challenged(t.relay);
     eager.send({ type: 'ack', ids: ['AAAAAAAAAAAAAAAAAAAAAA'] });
     expect(await eager.next('error')).toMatchObject({ code: 'relay_auth_failed', reason: 'not_authenticated' });
     expect((await eager.closed).code).toBe(1008);

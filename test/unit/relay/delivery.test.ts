@@ -1,44 +1,9 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sodiumReady } from '../../../main/crypto/sodium';
+import { describe, expect, it } from 'vitest';
 import { fromBase64url, toBase64url } from '../../../main/trust/base64url';
-import {
-  DAY,
-  countRows,
-  inspect,
-  login,
-  makeAgency,
-  makeEnvelope,
-  makeOfficer,
-  newNoteId,
-  ref,
-  sendFrame,
-  startTestRelay,
-  type TestAgency,
-  type TestOfficer,
-  type TestRelay,
-} from './relay-fixtures';
+import { DAY, countRows, inspect, login, makeEnvelope, newNoteId, ref, relayCast, relayForEachTest, sendFrame } from './relay-fixtures';
 
-let fr: TestAgency;
-let uk: TestAgency;
-let alice: TestOfficer;
-let bob: TestOfficer;
-let carol: TestOfficer;
-let t: TestRelay;
-
-beforeAll(async () => {
-  await sodiumReady();
-  fr = makeAgency('fr-dgsi', 1);
-  uk = makeAgency('uk-demo', 2);
-  alice = makeOfficer(fr, 'alice', 11);
-  bob = makeOfficer(uk, 'bob', 12);
-  carol = makeOfficer(uk, 'carol', 13);
-});
-beforeEach(async () => {
-  t = await startTestRelay([fr, uk]);
-});
-afterEach(async () => {
-  await t.stop();
-});
+const { fr, uk, alice, bob, carol } = await relayCast();
+const t = relayForEachTest([fr, uk]);
 
 describe('store and forward', () => {
   it('stores, delivers to a connected recipient, deletes on ack and sends the sender a receipt', async () => {

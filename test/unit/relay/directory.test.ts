@@ -1,33 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signKeyPair, sodiumReady } from '../../../main/crypto/sodium';
+import { signKeyPair } from '../../../main/crypto/sodium';
 import { seeded } from '../../helpers/trust-fixtures';
-import { DAY, countRows, inspect, login, makeAgency, makeCrl, makeOfficer, makePrekey, startTestRelay, type Peer, type TestAgency, type TestOfficer, type TestRelay } from './relay-fixtures';
+import { DAY, countRows, inspect, login, makeCrl, makeOfficer, makePrekey, relayCast, relayForAllTests, type Peer } from './relay-fixtures';
 
-let fr: TestAgency;
-let uk: TestAgency;
-let rogue: TestAgency;
-let alice: TestOfficer;
-let bob: TestOfficer;
-let t: TestRelay;
+const { fr, uk, rogue, alice, bob } = await relayCast();
+const t = relayForAllTests([fr, uk]);
 let a: Peer;
 let b: Peer;
 let rid = 100;
 
 beforeAll(async () => {
-  await sodiumReady();
-  fr = makeAgency('fr-dgsi', 1);
-  uk = makeAgency('uk-demo', 2);
-  rogue = makeAgency('xx-rogue', 9);
-  alice = makeOfficer(fr, 'alice', 11);
-  bob = makeOfficer(uk, 'bob', 12);
-  t = await startTestRelay([fr, uk]);
   a = await login(t.relay, alice);
   b = await login(t.relay, bob);
 });
-afterAll(async () => {
+// Runs before the relay stops: vitest runs after-hooks in the reverse order of their registration (sequence.hooks 'stack').
+afterAll(() => {
   a.close();
   b.close();
-  await t.stop();
 });
 
 async function publish(peer: Peer, kind: 'credential' | 'prekey' | 'revocation-list', object: string): Promise<{ outcome?: string; code?: string }> {

@@ -1,28 +1,11 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { signDetached, sodiumReady } from '../../../main/crypto/sodium';
+import { describe, expect, it } from 'vitest';
+import { signDetached } from '../../../main/crypto/sodium';
 import { RelayClient } from '../../../main/transport/relay-client';
-import { Peer, login, makeAgency, makeOfficer, newNoteId, sendFrame, startTestRelay, type TestAgency, type TestOfficer, type TestRelay } from './relay-fixtures';
+import { challenged, login, newNoteId, relayCast, relayForEachTest, sendFrame } from './relay-fixtures';
 
 /** The `drain` request (docs/RELAY.md §5): answered only when nothing is waiting or unacknowledged for the officer. */
-let fr: TestAgency;
-let uk: TestAgency;
-let alice: TestOfficer;
-let bob: TestOfficer;
-let t: TestRelay;
-
-beforeAll(async () => {
-  await sodiumReady();
-  fr = makeAgency('fr-dgsi', 1);
-  uk = makeAgency('uk-demo', 2);
-  alice = makeOfficer(fr, 'alice', 11);
-  bob = makeOfficer(uk, 'bob', 12);
-});
-beforeEach(async () => {
-  t = await startTestRelay([fr, uk]);
-});
-afterEach(async () => {
-  await t.stop();
-});
+const { fr, uk, alice, bob } = await relayCast();
+const t = relayForEachTest([fr, uk]);
 
 const settle = () => new Promise((r) => setTimeout(r, 100));
 
@@ -74,8 +57,7 @@ describe('drain', () => {
   });
 
   it('is refused before login and when malformed', async () => {
-    const p = await Peer.open(t.relay.wsUrl);
-    await p.next('challenge');
+    const { peer: p } = await challenged(t.relay);
     p.send({ type: 'drain', rid: 1 });
     expect(await p.next('error')).toMatchObject({ code: 'relay_auth_failed', reason: 'not_authenticated' });
     const b = await login(t.relay, bob);

@@ -1,27 +1,20 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import Database from '@signalapp/sqlcipher';
 import { join } from 'node:path';
 import { EntenteError } from '../../../shared/errors';
 import { ClientFrame, ServerFrame, WireAgencyId, WireNonce, WireNoteId, WireOfficerId, WireSignature } from '../../../shared/wire/relay-frames';
 import { parseEnvelope, sealEnvelope } from '../../../main/crypto/envelope';
-import { dhKeyPair, sodiumReady } from '../../../main/crypto/sodium';
+import { dhKeyPair } from '../../../main/crypto/sodium';
 import { toBase64url } from '../../../main/trust/base64url';
 import { base64urlBytes } from '../../../main/trust/base64url';
 import { AgencyId, OfficerId } from '../../../main/trust/fields';
 import { CommitQueue } from '../../../relay/commit-queue';
 import { checkBinding, readEnvelopeRouting } from '../../../relay/envelope-header';
 import { tempDir } from '../../helpers/tmp';
-import { makeAgency, makeEnvelope, makeOfficer, newNoteId, type TestOfficer } from './relay-fixtures';
+import { makeEnvelope, newNoteId, relayCast } from './relay-fixtures';
 
-let alice: TestOfficer;
-let bob: TestOfficer;
-
-beforeAll(async () => {
-  await sodiumReady();
-  alice = makeOfficer(makeAgency('fr-dgsi', 1), 'alice', 11);
-  bob = makeOfficer(makeAgency('uk-demo', 2), 'bob', 12);
-});
+const { alice, bob } = await relayCast();
 
 const idText = fc.string({ unit: fc.constantFrom(...'abz09._-@/A '.split('')), maxLength: 70 });
 

@@ -1,40 +1,13 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { get } from 'node:http';
-import { sodiumReady } from '../../../main/crypto/sodium';
 import { toBase64url } from '../../../main/trust/base64url';
 import { startRelay } from '../../../relay/server';
 import type { RelayLimits } from '../../../relay/limits';
-import {
-  countRows,
-  inspect,
-  login,
-  makeAgency,
-  makeEnvelope,
-  makeOfficer,
-  newNoteId,
-  Peer,
-  sendFrame,
-  startTestRelay,
-  type TestAgency,
-  type TestOfficer,
-  type TestRelay,
-} from './relay-fixtures';
+import { countRows, inspect, login, makeEnvelope, newNoteId, Peer, relayCast, sendFrame, startTestRelay, type TestRelay } from './relay-fixtures';
 
-let fr: TestAgency;
-let uk: TestAgency;
-let alice: TestOfficer;
-let bob: TestOfficer;
-let carol: TestOfficer;
+const { fr, uk, alice, bob, carol } = await relayCast();
 let t: TestRelay | null = null;
 
-beforeAll(async () => {
-  await sodiumReady();
-  fr = makeAgency('fr-dgsi', 1);
-  uk = makeAgency('uk-demo', 2);
-  alice = makeOfficer(fr, 'alice', 11);
-  bob = makeOfficer(uk, 'bob', 12);
-  carol = makeOfficer(uk, 'carol', 13);
-});
 afterEach(async () => {
   await t?.stop();
   t = null;

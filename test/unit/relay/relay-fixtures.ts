@@ -1,5 +1,6 @@
 import Database from '@signalapp/sqlcipher';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import WebSocket from 'ws';
 import { canonicalJson } from '../../../shared/labels/canonical-json';
 import { ServerFrame, type OfficerRef } from '../../../shared/wire/relay-frames';
@@ -53,6 +54,26 @@ export function makeOfficer(agency: TestAgency, officerId: string, seed: number,
   };
   const credential = createSigned(Credential, body, 'issuer', (options.signer ?? agency.root).secretKey);
   return { agency: agency.id, officerId, serial: body.serial, keys, credential, text: encodeSigned(credential) };
+}
+
+/**
+ * The agencies and officers the relay tests share: the relay trusts fr and uk, never rogue. Seeded, so
+ * every file has the same keys; an officer a single test needs is made there.
+ */
+export interface RelayCast {
+  fr: TestAgency;
+  uk: TestAgency;
+  rogue: TestAgency;
+  alice: TestOfficer;
+  bob: TestOfficer;
+  carol: TestOfficer;
+}
+
+export async function relayCast(): Promise<RelayCast> {
+  await sodiumReady();
+  const fr = makeAgency('fr-dgsi', 1);
+  const uk = makeAgency('uk-demo', 2);
+  return { fr, uk, rogue: makeAgency('xx-rogue', 9), alice: makeOfficer(fr, 'alice', 11), bob: makeOfficer(uk, 'bob', 12), carol: makeOfficer(uk, 'carol', 13) };
 }
 
 export function makeCrl(agency: TestAgency, sequence: number, serials: number[]): string {
@@ -150,6 +171,49 @@ export async function startTestRelay(agencies: readonly TestAgency[], extra: Par
   return t;
 }
 
+/** Reads whichever relay `current` gives, so a file can hold one handle while each test gets its own relay. */
+function relayHandle(current: () => TestRelay): TestRelay {
+  return {
+    get relay() {
+      return current().relay;
+    },
+    get dataDir() {
+      return current().dataDir;
+    },
+    get logs() {
+      return current().logs;
+    },
+    get clock() {
+      return current().clock;
+    },
+    restart: (more) => current().restart(more),
+    stop: () => current().stop(),
+  };
+}
+
+/** Registers the hooks that start a relay before each test of the file (`each`) or once for all (`all`), and stop it after. */
+function hookedRelay(scope: 'each' | 'all', agencies: readonly TestAgency[], extra: Partial<RelayOptions>): TestRelay {
+  let running: TestRelay | null = null;
+  const [before, after] = scope === 'each' ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  before(async () => {
+    running = await startTestRelay(agencies, extra);
+  });
+  after(async () => {
+    await running?.stop();
+    running = null;
+  });
+  return relayHandle(() => {
+    if (running === null) throw new Error('the test relay runs only while the tests of its file do');
+    return running;
+  });
+}
+
+/** A fresh relay for every test of the file (call at the top level of the file). */
+export const relayForEachTest = (agencies: readonly TestAgency[], extra: Partial<RelayOptions> = {}): TestRelay => hookedRelay('each', agencies, extra);
+
+/** One relay shared by all the tests of the file (call at the top level of the file). */
+export const relayForAllTests = (agencies: readonly TestAgency[], extra: Partial<RelayOptions> = {}): TestRelay => hookedRelay('all', agencies, extra);
+
 export type Frame = ServerFrame;
 
 /** A raw WebSocket peer that records every frame the relay sends, for protocol-level tests. */
@@ -217,10 +281,15 @@ export function authFrame(officer: TestOfficer, nonce: string, relayId: string, 
   return { type: 'auth', credential: credentialText, signature: toBase64url(signDetached(message, officer.keys.secretKey)) };
 }
 
+/** Opens a connection and waits for the one-time challenge the relay sends before anything else. */
+export async function challenged(relay: RunningRelay): Promise<{ peer: Peer; challenge: Extract<Frame, { type: 'challenge' }> }> {
+  const peer = await Peer.open(relay.wsUrl);
+  return { peer, challenge: await peer.next('challenge') };
+}
+
 /** Opens a connection and logs in; returns the peer once 'ready'. */
 export async function login(relay: RunningRelay, officer: TestOfficer): Promise<Peer> {
-  const peer = await Peer.open(relay.wsUrl);
-  const challenge = await peer.next('challenge');
+  const { peer, challenge } = await challenged(relay);
   peer.send(authFrame(officer, challenge.nonce, challenge.relay));
   await peer.next('ready');
   return peer;
