@@ -1,4 +1,5 @@
 import { EntenteError } from '../../shared/errors';
+import { mostInformativeRefusal, type MarkingRefusal } from '../../shared/labels/marking-refusal';
 import { normalizeCategories, parseLabelMarking, type Policy, type PolicyRegistry } from '../policy';
 import { randomBytes } from '../crypto/sodium';
 import type { AgencyFolder } from './agency-folder';
@@ -43,7 +44,7 @@ function commonPolicy(registry: PolicyRegistry, a: AgencyCardBody, b: AgencyCard
 /** The policy, ceiling classification and permitted categories a ceiling marking describes. */
 function readCeiling(policies: Policy[], terms: AgreementTerms): { policy: Policy; ceiling: number; categories: AgreementBody['categories'] } {
   const readings: { policy: Policy; ceiling: number; categories: AgreementBody['categories'] }[] = [];
-  let firstError: unknown = null;
+  const refusals: MarkingRefusal[] = [];
   for (const policy of policies) {
     try {
       const hidden = terms.categories.map((c) => parseCategoryArg(policy, c));
@@ -51,12 +52,12 @@ function readCeiling(policies: Policy[], terms: AgreementTerms): { policy: Polic
       readings.push({ policy, ceiling: label.classification, categories: normalizeCategories([...label.categories, ...hidden]) });
     } catch (err) {
       if (!(err instanceof EntenteError)) throw err;
-      firstError ??= err;
+      refusals.push({ policyId: policy.id, error: err });
     }
   }
   if (readings.length > 1) throw new EntenteError('marking_ambiguous', 'the ceiling reads under several common policies; name one with --policy');
   const reading = readings[0];
-  if (reading === undefined) throw firstError ?? new EntenteError('marking_unknown_token', 'the ceiling reads under no common policy');
+  if (reading === undefined) throw mostInformativeRefusal(refusals, terms.ceilingMarking) ?? new EntenteError('marking_unknown_token', 'the ceiling reads under no common policy');
   return reading;
 }
 

@@ -1,4 +1,5 @@
 import { EntenteError } from '../../shared/errors';
+import { mostInformativeRefusal, type MarkingRefusal } from '../../shared/labels/marking-refusal';
 import {
   lookupCategory,
   normalizeClearance,
@@ -86,18 +87,18 @@ export function clearanceFromMarking(registry: PolicyRegistry, policyIds: readon
     if (candidates.length === 0) throw new EntenteError('label_unknown_policy', `the agency has no policy "${options.policyHint}"`);
   }
   const readings: Clearance[] = [];
-  let firstError: unknown = null;
+  const refusals: MarkingRefusal[] = [];
   for (const policy of candidates) {
     try {
       const hidden = categories.map((c) => parseCategoryArg(policy, c));
       readings.push(readClearanceText(policy, marking, options.lang ?? 'en', hidden));
     } catch (err) {
       if (!(err instanceof EntenteError)) throw err;
-      firstError ??= err;
+      refusals.push({ policyId: policy.id, error: err });
     }
   }
   if (readings.length > 1) throw new EntenteError('marking_ambiguous', 'the clearance marking reads under several of the agency\'s policies; name one with --policy');
   const reading = readings[0];
-  if (reading === undefined) throw firstError ?? new EntenteError('credential_clearance_unknown', 'the clearance marking reads under none of the agency\'s policies');
+  if (reading === undefined) throw mostInformativeRefusal(refusals, marking) ?? new EntenteError('credential_clearance_unknown', 'the clearance marking reads under none of the agency\'s policies');
   return normalizeClearance(reading);
 }

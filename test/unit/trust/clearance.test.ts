@@ -30,6 +30,15 @@ describe('clearances typed by a security officer', () => {
     expect(() => clearanceFromMarking(registry, [eu.id], 'NATO SECRET', [])).toThrow(EntenteError);
   });
 
+  it('with several policies, reports the one that read the marking, whatever their order', () => {
+    for (const ids of [[eu.id, nato.id], [nato.id, eu.id]]) {
+      // EU does not know "NATO"; NATO does, and finds FRA twice: that is the mistake to show.
+      expect(() => clearanceFromMarking(registry, ids, 'NATO SECRET REL TO FRA, FRA', [])).toThrow(/names FRA twice/);
+      // Neither reads "ULTRA"; NATO read further (past "NATO") and names it.
+      expect(() => clearanceFromMarking(registry, ids, 'NATO ULTRA', [])).toThrow(/unknown marking token "ULTRA"/);
+    }
+  });
+
   it('takes hidden categories by tag set and value name, and refuses unknown ones', () => {
     const ref = parseCategoryArg(nato, 'Releasable To=FRA');
     expect(ref.tagSetId).toBe('1.3.26.1.4.2');
