@@ -112,7 +112,7 @@ describe('first run of the desktop in evaluation mode', () => {
     // Audit: entries, chart, and an intact chain.
     await page.getByTestId('nav-audit').click();
     await expect.poll(() => page.getByTestId('audit-row').count(), { timeout: 20_000 }).toBeGreaterThan(3);
-    expect(await page.getByTestId('audit-chart').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('audit-chart').count(), { timeout: 15_000 }).toBe(1);
     await page.getByTestId('audit-verify').click();
     await expect.poll(() => page.getByTestId('audit-integrity').getAttribute('data-state'), { timeout: 30_000 }).toBe('intact');
     await shot('audit', 'en');
