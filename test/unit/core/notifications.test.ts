@@ -6,6 +6,7 @@ import { loadTrustCards, silentLogger, startRelay, type RunningRelay } from '../
 import { EventHub } from '../../../main/core/event-hub';
 import { Notifier } from '../../../main/core/notifier';
 import { desktop, removePristineDemo, type Desktop } from '../../helpers/desktop';
+import { until } from '../../helpers/until';
 
 /**
  * Notifications through the real path: Camille's Service sends through the demo relay on loopback,
@@ -42,16 +43,6 @@ afterAll(async () => {
   await relay.close();
   removePristineDemo();
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const notifications = (): NoteNotification[] => heard.flatMap((e) => (e.kind === 'notification' ? [e.notification] : []));
 

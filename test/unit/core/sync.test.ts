@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadTrustCards, silentLogger, startRelay, type RunningRelay } from '../../../relay/server';
 import { desktop, removePristineDemo, type Desktop } from '../../helpers/desktop';
+import { until } from '../../helpers/until';
 
 /**
  * While a profile is unlocked and a relay is known, the Service keeps a sync session running; it
@@ -20,16 +21,6 @@ afterAll(async () => {
   await relay.close();
   removePristineDemo();
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('the sync session of an unlocked profile', () => {
   it('connects at unlock, sends, receives and learns of delivery, and stops at lock', async () => {
