@@ -27,7 +27,8 @@ describe('App shell', () => {
     render(<App api={createClient(direct(dir.path))} />);
     expect(await screen.findByTestId('app-mode')).toHaveProperty('textContent', en.shell.mode.electron);
     expect(screen.getByTestId('app-version').textContent).toBe('Version 0.0.0-test');
-    expect(document.documentElement.lang).toBe('en');
+    // The document's language follows the preferences in an effect after they load: wait for it.
+    await waitFor(() => expect(document.documentElement.lang).toBe('en'));
   });
 
   it('switches to French, persists the choice and renders French on the next start', async () => {
